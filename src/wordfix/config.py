@@ -1,0 +1,64 @@
+"""The one immutable object that holds every option of a Restorer."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+
+SCORERS = ("ngram", "neural")
+
+
+@dataclass(frozen=True)
+class Config:
+    """Options for restoring text. Defaults favour leaving text alone when unsure.
+
+    scorer:          "ngram" (fast 3-gram model, default) or "neural" (SmolLM2-135M
+                     rescoring of the uncertain spans; needs ``wordfix[neural]``).
+    tables:          table files to use instead of the bundled ones (None = bundled).
+    extra_tables:    table files added to them (a user's own rows).
+    protect:         words or phrases that are never edited (case-insensitive).
+    min_confidence:  an edit is made only if its posterior is at least this.
+    spin_prior:      prior probability that a document is spun at all.
+    max_candidates:  originals kept per span after shortlisting by prior.
+    lm_weight:       weight of language-model log probabilities against the channel.
+    beam:            hypotheses kept per position when decoding a region jointly.
+    chunk_chars:     long texts are processed in pieces of about this size, cut at
+                     paragraph breaks (the spin rate is estimated per piece).
+    """
+
+    scorer: str = "ngram"
+    tables: tuple[str, ...] | None = None
+    extra_tables: tuple[str, ...] = ()
+    protect: tuple[str, ...] = ()
+    min_confidence: float = 0.5
+    spin_prior: float = 0.1
+    max_candidates: int = 10
+    lm_weight: float = 1.0
+    beam: int = 12
+    chunk_chars: int = 100_000
+
+    def __post_init__(self):
+        if self.scorer not in SCORERS:
+            raise ValueError(f"scorer must be one of {', '.join(SCORERS)}, not {self.scorer!r}")
+        if not 0.0 <= self.min_confidence <= 1.0:
+            raise ValueError("min_confidence must be between 0 and 1")
+        if not 0.0 < self.spin_prior < 1.0:
+            raise ValueError("spin_prior must be strictly between 0 and 1")
+        if self.max_candidates < 1 or self.beam < 1 or self.chunk_chars < 1000:
+            raise ValueError("max_candidates and beam must be >= 1, chunk_chars >= 1000")
+        for name in ("extra_tables", "protect"):
+            v = getattr(self, name)
+            if isinstance(v, (str, os.PathLike)):
+                v = (v,)
+            object.__setattr__(self, name, tuple(str(x) for x in v))
+        if self.tables is not None:
+            t = (self.tables,) if isinstance(self.tables, (str, os.PathLike)) else self.tables
+            object.__setattr__(self, "tables", tuple(str(x) for x in t))
+
+    def with_options(self, **changes) -> Config:
+        """A copy with some options changed."""
+        known = {f.name for f in fields(self)}
+        unknown = set(changes) - known
+        if unknown:
+            raise TypeError(f"unknown option(s): {', '.join(sorted(unknown))}")
+        return replace(self, **changes)

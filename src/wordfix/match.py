@@ -1,0 +1,75 @@
+"""Stage 2: find every span of the text that some table lists as spinner output.
+
+Matching walks the word units once; at each position it extends the phrase while it
+is still a prefix of some table key, so the cost is linear in the text. Inflected
+forms match rows that carry a part of speech: the verb's first word or the noun's
+last word is looked up by its lemma ("shutting the deal", "stringed instruments").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .morphology import analyses
+from .tables import Row, TableIndex
+from .tokenize import SPACE, Unit
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A table row found in the text: units ``seq[start:end]`` read as ``row.spun``."""
+
+    start: int  # position in the sequence of non-space units
+    end: int
+    row: Row
+    tag: str | None  # Penn tag of the inflected head, None when matched as written
+
+
+def content_sequence(units: list[Unit]) -> tuple[list[int], set[int]]:
+    """Indices of the non-space units, and the positions after which a paragraph breaks."""
+    seq: list[int] = []
+    breaks: set[int] = set()
+    for i, u in enumerate(units):
+        if u.kind == SPACE:
+            if seq and u.text.count("\n") >= 2:
+                breaks.add(len(seq) - 1)
+        else:
+            seq.append(i)
+    return seq, breaks
+
+
+def find_matches(units: list[Unit], seq: list[int], breaks: set[int], index: TableIndex) -> list[Match]:
+    """All table rows matching the unit sequence, exact or through an inflected head."""
+    lowers = [units[i].lower for i in seq]
+    n = len(lowers)
+    by_key, prefixes, max_len = index.by_key, index.prefixes, index.max_len
+    out: list[Match] = []
+    for i in range(n):
+        # exact forms, and the last word read as a lemma (nouns, adjectives)
+        key: tuple[str, ...] = ()
+        for j in range(i, min(n, i + max_len)):
+            w = lowers[j]
+            for lemma, pos, tag in analyses(w):
+                if pos == "verb" and j > i:
+                    continue
+                for row in by_key.get(key + (lemma,), ()):
+                    if row.pos == pos:
+                        out.append(Match(i, j + 1, row, tag))
+            key = key + (w,)
+            for row in by_key.get(key, ()):
+                out.append(Match(i, j + 1, row, None))
+            if key not in prefixes or j in breaks:
+                break
+        # the first word read as a lemma (verb phrases: "shutting the deal")
+        for lemma, pos, tag in analyses(lowers[i]):
+            if pos != "verb":
+                continue
+            key = (lemma,)
+            for j in range(i + 1, min(n, i + max_len)):
+                if key not in prefixes or (j - 1) in breaks:
+                    break
+                key = key + (lowers[j],)
+                for row in by_key.get(key, ()):
+                    if row.pos == "verb":
+                        out.append(Match(i, j + 1, row, tag))
+    return out

@@ -1,0 +1,96 @@
+"""What `restore` returns: the repaired text, each edit explained, and the diff (stage 6)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Alternative:
+    """A wording the decoder weighed for a span, with its posterior probability."""
+
+    text: str
+    probability: float
+    source: str  # table row, or "keep" for leaving the span as it is
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """One change: ``input[start:end]`` (``before``) was replaced by ``after``."""
+
+    start: int
+    end: int
+    before: str
+    after: str
+    confidence: float  # posterior probability of ``after`` against the alternatives
+    source: str  # the table row that proposed it, "table:line (relation)"
+    alternatives: tuple[Alternative, ...] = ()
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["alternatives"] = [asdict(a) for a in self.alternatives]
+        return d
+
+
+def apply_edits(text: str, edits: Iterable[Edit]) -> str:
+    """Apply non-overlapping edits (any order) to the text they were made for.
+
+    Raises ValueError if an edit does not fit the text (its ``before`` differs from
+    the text at its offsets) or two edits overlap.
+    """
+    out, pos = [], 0
+    for e in sorted(edits, key=lambda e: e.start):
+        if e.start < pos:
+            raise ValueError(f"edits overlap at offset {e.start}")
+        if not (0 <= e.start <= e.end <= len(text)) or text[e.start : e.end] != e.before:
+            raise ValueError(f"edit {e.before!r} -> {e.after!r} does not match the text at {e.start}:{e.end}")
+        out.append(text[pos : e.start])
+        out.append(e.after)
+        pos = e.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class Restoration:
+    """The result of restoring one text. ``str(r)`` is the repaired text."""
+
+    original: str
+    text: str
+    edits: tuple[Edit, ...] = ()
+    spin_score: float = 0.0  # 0 clean .. 1 heavily spun
+    spin_reason: str = ""
+    stats: dict = field(default_factory=dict, compare=False)
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __len__(self) -> int:
+        return len(self.edits)
+
+    def apply(self, accepted: Iterable[int | Edit]) -> str:
+        """The input with only the accepted edits (by index into ``edits`` or by value)."""
+        chosen = [self.edits[a] if isinstance(a, int) else a for a in accepted]
+        return apply_edits(self.original, chosen)
+
+    def diff(self, fmt: str = "unified", **options) -> str:
+        """Render the changes: ``unified`` (line diff), ``inline`` ([-old-]{+new+}),
+        ``side-by-side``, ``json`` (stable schema) or ``html`` (a fragment)."""
+        from . import diff as _diff
+
+        return _diff.render(self, fmt, **options)
+
+    def to_dict(self) -> dict:
+        """A JSON-ready dict: schema ``wordfix.restoration/1``."""
+        return {
+            "schema": "wordfix.restoration/1",
+            "text": self.text,
+            "spin_score": round(self.spin_score, 4),
+            "spin_reason": self.spin_reason,
+            "edits": [e.to_dict() for e in self.edits],
+        }
+
+    def to_json(self, **kw) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, **kw)

@@ -1,0 +1,202 @@
+"""The pipeline: tokenize -> match tables -> candidates -> score in context -> decide -> render."""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from functools import cached_property
+
+from .candidates import Candidate, build_spans
+from .config import Config
+from .decide import Decision, decide
+from .evidence import estimate, span_log_ratios
+from .match import content_sequence, find_matches
+from .restoration import Alternative, Edit, Restoration, apply_edits
+from .score import ContextScorer
+from .tables import TableIndex, bundled_tables, load_index
+from .tokenize import Unit, tokenize, word_keys
+
+
+def check_text(text) -> str:
+    """Refuse what is not text, with a message that says what to do."""
+    if isinstance(text, str):
+        return text
+    if isinstance(text, (bytes, bytearray, memoryview)):
+        raise TypeError("wordfix restores str, not bytes: decode it first, e.g. data.decode('utf-8')")
+    raise TypeError(f"wordfix restores str, not {type(text).__name__}")
+
+
+class Restorer:
+    """Holds the loaded tables and language model; reuse one for many texts.
+
+    ``Restorer(config)`` or ``Restorer(min_confidence=0.7, protect=["Acme"])``: keyword
+    options override the config's (see :class:`wordfix.Config`). Resources load
+    lazily on first use and are shared by threads.
+    """
+
+    def __init__(self, config: Config | None = None, **options):
+        base = config or Config()
+        self.config = base.with_options(**options) if options else base
+        self._lock = threading.Lock()
+
+    # -- resources ---------------------------------------------------------------
+    @cached_property
+    def index(self) -> TableIndex:
+        c = self.config
+        paths = list(c.tables) if c.tables is not None else [str(p) for p in bundled_tables()]
+        return load_index(paths + list(c.extra_tables))
+
+    @cached_property
+    def lm(self):
+        from .language_model import default_ngram
+
+        return default_ngram()
+
+    @cached_property
+    def neural(self):
+        from .neural import NeuralRescorer
+
+        return NeuralRescorer()
+
+    @cached_property
+    def _protected_phrases(self) -> list[tuple[str, ...]]:
+        return [k for k in (word_keys(p) for p in self.config.protect) if k]
+
+    def warm_up(self) -> Restorer:
+        """Load every resource now instead of on the first text."""
+        _ = self.index, self.lm
+        if self.config.scorer == "neural":
+            _ = self.neural
+        return self
+
+    # -- restoring ---------------------------------------------------------------
+    def restore(self, text: str) -> Restoration:
+        """Repair one text; see :class:`wordfix.Restoration` for what comes back."""
+        text = check_text(text)
+        if not text:
+            return Restoration(text, text)
+        chunks = _chunks(text, self.config.chunk_chars)
+        edits: list[Edit] = []
+        scores, reasons, stats = [], [], {"words": 0, "spans": 0, "spin_rate": 0.0}
+        for offset, chunk in chunks:
+            ch_edits, est, n_words, n_spans = self._restore_chunk(chunk)
+            edits.extend(_shift(e, offset) for e in ch_edits)
+            scores.append((n_words, est.probability if est else 0.0, est.rate if est else 0.0))
+            reasons.append(est.reason if est else "no spans any table lists")
+            stats["words"] += n_words
+            stats["spans"] += n_spans
+        total = sum(n for n, _, _ in scores) or 1
+        spin = sum(n * p for n, p, _ in scores) / total
+        stats["spin_rate"] = round(sum(n * p * r for n, p, r in scores) / total, 4)
+        reason = reasons[0] if len(reasons) == 1 else f"{len(chunks)} pieces; first: {reasons[0]}"
+        return Restoration(text, apply_edits(text, edits), tuple(edits), spin, reason, stats)
+
+    __call__ = restore
+
+    def _restore_chunk(self, text: str):
+        c = self.config
+        units = tokenize(text)
+        seq, breaks = content_sequence(units)
+        n_words = sum(1 for i in seq if units[i].is_word)
+        matches = find_matches(units, seq, breaks, self.index)
+        protected = self._protected_positions(units, seq)
+        spans = build_spans(matches, units, seq, self.lm.known, c.max_candidates, protected)
+        if not spans:
+            return [], None, n_words, 0
+        scorer = ContextScorer(self.lm, units, seq)
+        log_ratios = span_log_ratios(scorer, spans, c.lm_weight)
+        est = estimate(log_ratios, math.log(c.spin_prior / (1 - c.spin_prior)), n_words)
+        lam = est.rate * est.probability
+        decisions = decide(scorer, spans, lam, c.lm_weight, c.beam)
+        if c.scorer == "neural" and decisions:
+            decisions = self.neural.rescore(units, seq, scorer, spans, decisions, lam)
+        edits = [self._edit(d, units, seq, text) for d in decisions if d.confidence >= c.min_confidence]
+        return [e for e in edits if e.before != e.after], est, n_words, len(spans)
+
+    def _protected_positions(self, units: list[Unit], seq: list[int]) -> set[int]:
+        out: set[int] = set()
+        if not self._protected_phrases:
+            return out
+        lowers = [units[i].lower for i in seq]
+        for key in self._protected_phrases:
+            n = len(key)
+            for i in range(len(lowers) - n + 1):
+                if tuple(lowers[i : i + n]) == key:
+                    out.update(range(i, i + n))
+        return out
+
+    def _edit(self, d: Decision, units: list[Unit], seq: list[int], text: str) -> Edit:
+        first, last = units[seq[d.span.start]], units[seq[d.span.end - 1]]
+        before = text[first.start : last.end]
+        after = recase(d.candidate, before, units, seq, d.span.start, d.span.end)
+        alts = tuple(Alternative(before if src == "keep" else t, round(p, 4), src) for t, p, src in d.alternatives)
+        return Edit(first.start, last.end, before, after, round(d.confidence, 4), d.candidate.source, alts)
+
+
+def recase(c: Candidate, before: str, units: list[Unit], seq: list[int], a: int, b: int) -> str:
+    """Give the replacement the case the original most likely had."""
+    after = c.text
+    letters = [ch for ch in before if ch.isalpha()]
+    if len(letters) > 1 and all(ch.isupper() for ch in letters):
+        return after.upper()
+    if units[seq[a]].sent_start:
+        return after[:1].upper() + after[1:]
+    words = [units[seq[k]].text for k in range(a, b) if units[seq[k]].is_word]
+    if words and all(w[:1].isupper() for w in words):
+        neighbours = [units[seq[k]] for k in (a - 1, b) if 0 <= k < len(seq) and units[seq[k]].is_word]
+        if neighbours and all(u.text[:1].isupper() and not u.sent_start for u in neighbours):
+            return " ".join(w[:1].upper() + w[1:] for w in after.split(" "))
+    return after
+
+
+def _shift(e: Edit, offset: int) -> Edit:
+    if not offset:
+        return e
+    return Edit(e.start + offset, e.end + offset, e.before, e.after, e.confidence, e.source, e.alternatives)
+
+
+_PARA = re.compile(r"\n\s*\n")
+
+
+def _chunks(text: str, size: int) -> list[tuple[int, str]]:
+    """Cut text into pieces of about `size` characters at paragraph breaks (or lines,
+    or spaces), returning (offset, piece) pairs that concatenate to the text."""
+    if len(text) <= size:
+        return [(0, text)]
+    out, pos = [], 0
+    while pos < len(text):
+        end = min(len(text), pos + size)
+        if end < len(text):
+            window = text[pos + size // 2 : end]
+            cut = None
+            for m in _PARA.finditer(window):
+                cut = pos + size // 2 + m.end()
+            if cut is None:
+                k = window.rfind("\n")
+                k = k if k >= 0 else window.rfind(" ")
+                cut = pos + size // 2 + k + 1 if k >= 0 else end
+            end = cut
+        out.append((pos, text[pos:end]))
+        pos = end
+    return out
+
+
+_default: Restorer | None = None
+_default_lock = threading.Lock()
+
+
+def default_restorer() -> Restorer:
+    """The shared Restorer with default options, built on first use."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = Restorer()
+        return _default
+
+
+def restore(text: str, **options) -> Restoration:
+    """Repair spun text. With keyword options, a one-off Restorer is built."""
+    if options:
+        return Restorer(**options).restore(text)
+    return default_restorer().restore(text)

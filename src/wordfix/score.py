@@ -1,0 +1,97 @@
+"""Stage 4: score wordings in context with a language model.
+
+The text is read by the model as a stream of lower-case words with sentence
+boundaries. A hypothesis replaces a stretch of that stream; it is scored on the whole
+window its words can influence (two words of history, its own words, and the next
+two words or the sentence end), so a three-word spun phrase and a one-word original
+are compared on the same context and no length bias creeps in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .language_model import BOS, EOS, lm_word
+from .tokenize import WORD, Unit
+
+State = tuple[str, str]  # (previous word, the one before)
+
+
+def lm_words(words: Sequence[str]) -> tuple[str, ...]:
+    """The model's words for a normalized word sequence (punctuation dropped)."""
+    return tuple(lm_word(w) for w in words if any(ch.isalnum() for ch in w))
+
+
+class ContextScorer:
+    """Scores hypotheses over one document's unit sequence with an n-gram model."""
+
+    def __init__(self, lm, units: list[Unit], seq: list[int]):
+        self.lm = lm
+        self.n = len(seq)
+        self.lmw: list[str | None] = []
+        self.bos: list[bool] = []
+        for i in seq:
+            u = units[i]
+            if u.kind == WORD and any(ch.isalnum() for ch in u.lower):
+                self.lmw.append(lm_word(u.lower))
+            else:
+                self.lmw.append(None)
+            self.bos.append(u.kind == WORD and u.sent_start)
+
+    def history(self, p: int) -> State:
+        """The two model words before position p in its sentence (``<s>`` at its start)."""
+        got: list[str] = []
+        if self.bos[p] if p < self.n else False:
+            return (BOS, "")
+        q = p - 1
+        while q >= 0 and len(got) < 2:
+            w = self.lmw[q]
+            if w:
+                got.append(w)
+            if self.bos[q]:
+                if len(got) < 2:
+                    got.append(BOS)
+                break
+            q -= 1
+        if not got:
+            return (BOS, "")
+        return (got[0], got[1] if len(got) > 1 else "")
+
+    def emit(self, state: State, words: Sequence[str]) -> tuple[State, float]:
+        """Score words after a state; returns the new state and the log probability."""
+        lp = 0.0
+        h1, h2 = state
+        logp = self.lm.logp
+        for w in words:
+            lp += logp(w, h1, h2)
+            h1, h2 = w, h1
+        return (h1, h2), lp
+
+    def tail(self, state: State, q: int, words_after: Sequence[str] = ()) -> float:
+        """Log probability of what follows a hypothesis: the given words, then the
+        text from position q on, until two words are read or the sentence ends."""
+        h1, h2 = state
+        lp, read = 0.0, 0
+        logp = self.lm.logp
+        for w in words_after:
+            if read == 2:
+                return lp
+            lp += logp(w, h1, h2)
+            h1, h2 = w, h1
+            read += 1
+        while read < 2:
+            if q >= self.n or self.bos[q]:
+                return lp + logp(EOS, h1, h2)
+            w = self.lmw[q]
+            if w:
+                lp += logp(w, h1, h2)
+                h1, h2 = w, h1
+                read += 1
+            q += 1
+        return lp
+
+    def keep_words(self, a: int, b: int) -> tuple[str, ...]:
+        return tuple(w for w in self.lmw[a:b] if w)
+
+    def crosses_sentence(self, a: int, b: int) -> bool:
+        return any(self.bos[p] for p in range(a + 1, b))

@@ -1,0 +1,239 @@
+"""Synonym-reversal tables: the one TSV format, its validation, and the compiled index.
+
+Every table wordfix reads (the curated artifacts, the generated thesaurus index,
+the tortured phrases, a user's own) has the same columns::
+
+    spun <TAB> original <TAB> relation <TAB> weight <TAB> pos <TAB> context <TAB> source
+
+``spun``      what the spinner wrote ("area unit"); matched case-insensitively on word units.
+``original``  what the author wrote ("are"), as it should be printed.
+``relation``  how the thesaurus relates them; one of RELATIONS below.
+``weight``    channel prior in (0, 1]: how likely a spinner that replaced ``original`` wrote
+              ``spun`` (the share of the original's thesaurus list that this entry takes).
+``pos``       noun, verb, adj, adv or empty. When set, inflected forms of ``spun`` match too
+              (verb: its first word; noun: its last word; adj/adv: the single word) and the
+              original is inflected the same way: "ascertained" -> "saw".
+``context``   empty, or ``;``-separated document conditions: ``+phrase`` (the document must
+              contain it) and ``-phrase`` (it must not).
+``source``    where the row comes from, free text.
+
+Lines starting with ``#`` are comments; the first other line must be the header above.
+A malformed line raises :class:`TableError` naming ``file:line`` and what is wrong.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .tokenize import word_keys
+
+COLUMNS = ("spun", "original", "relation", "weight", "pos", "context", "source")
+RELATIONS = {
+    "synonym": "listed as a synonym of the original by the thesaurus",
+    "generic": "a '(generic term)' (hypernym) the thesaurus lists for the original",
+    "similar": "a '(similar term)' the thesaurus lists for the original",
+    "related": "a '(related term)' or WordNet link (derivation, also-see, sibling sense)",
+    "phrase": "a closed-class word or phrase swap a thesaurus does not explain",
+    "artifact": "a spinner artifact: people almost never write it in the original's slot",
+    "tortured": "a tortured phrase from scientific literature",
+    "user": "a user's own row",
+}
+POS = ("noun", "verb", "adj", "adv", "")
+FORMAT_VERSION = 3  # bump when the compiled form changes
+
+
+class TableError(ValueError):
+    """A table file that does not follow the format; the message starts with file:line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One table row, compiled: ``spun`` is the normalized word sequence it matches."""
+
+    spun: tuple[str, ...]
+    original: str
+    relation: str
+    weight: float
+    pos: str
+    context: tuple[tuple[bool, tuple[str, ...]], ...]  # (must_contain, words)
+    table: str
+    line: int
+    note: str
+
+    @property
+    def source(self) -> str:
+        """``table:line (relation)``, the place an editor can look the row up."""
+        return f"{self.table}:{self.line} ({self.relation})"
+
+
+def _parse_context(field: str, where: str) -> tuple[tuple[bool, tuple[str, ...]], ...]:
+    conds = []
+    for item in filter(None, (x.strip() for x in field.split(";"))):
+        if item[0] not in "+-" or len(item) < 2:
+            raise TableError(f"{where}: context item {item!r} must start with + or - and name a phrase")
+        conds.append((item[0] == "+", word_keys(item[1:].strip())))
+    return tuple(conds)
+
+
+def parse_table(lines: Iterable[str], name: str) -> list[Row]:
+    """Parse table text (an iterable of lines) into rows, validating every field."""
+    rows: list[Row] = []
+    header_seen = False
+    for lineno, raw in enumerate(lines, 1):
+        line = raw.rstrip("\r\n")
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        where = f"{name}:{lineno}"
+        fields = line.split("\t")
+        if not header_seen:
+            if tuple(f.strip().lower() for f in fields) != COLUMNS:
+                raise TableError(f"{where}: expected the header {' <TAB> '.join(COLUMNS)}, got {line!r}")
+            header_seen = True
+            continue
+        if len(fields) != len(COLUMNS):
+            raise TableError(f"{where}: expected {len(COLUMNS)} tab-separated fields, got {len(fields)}")
+        spun, original, relation, weight, pos, context, note = (f.strip() for f in fields)
+        if not spun or not original:
+            raise TableError(f"{where}: 'spun' and 'original' must not be empty")
+        if relation not in RELATIONS:
+            raise TableError(f"{where}: unknown relation {relation!r} (one of {', '.join(RELATIONS)})")
+        try:
+            w = float(weight)
+        except ValueError:
+            raise TableError(f"{where}: weight {weight!r} is not a number") from None
+        if not 0.0 < w <= 1.0:
+            raise TableError(f"{where}: weight {w} must be in (0, 1]")
+        if pos not in POS:
+            raise TableError(f"{where}: pos {pos!r} must be one of noun, verb, adj, adv or empty")
+        keys = word_keys(spun)
+        if not keys:
+            raise TableError(f"{where}: 'spun' {spun!r} has no words")
+        if keys == word_keys(original):
+            raise TableError(f"{where}: 'spun' and 'original' are the same phrase")
+        rows.append(Row(keys, original, relation, w, pos, _parse_context(context, where), name, lineno, note))
+    if not header_seen:
+        raise TableError(f"{name}:1: no header line ({' <TAB> '.join(COLUMNS)})")
+    return rows
+
+
+def load_table(path: str | os.PathLike) -> list[Row]:
+    """Read and validate one table file."""
+    p = Path(path)
+    try:
+        with open(p, encoding="utf-8") as f:
+            return parse_table(f, p.name)
+    except UnicodeDecodeError as e:
+        raise TableError(f"{p.name}:1: not UTF-8 text ({e.reason} at byte {e.start})") from None
+    except FileNotFoundError:
+        raise TableError(f"{p}: no such table file") from None
+
+
+def data_dir() -> Path:
+    """Where the bundled tables live: inside the installed package, or the source tree."""
+    here = Path(__file__).resolve().parent
+    for cand in (here / "data" / "synonym_maps", here.parents[1] / "data" / "synonym_maps"):
+        if cand.is_dir():
+            return cand
+    raise FileNotFoundError("wordfix's bundled tables are missing (data/synonym_maps)")
+
+
+def bundled_tables() -> list[Path]:
+    """The tables shipped with wordfix, in a stable order."""
+    return sorted(data_dir().glob("*.tsv"))
+
+
+class TableIndex:
+    """All rows of a set of tables, keyed by the spun word sequence, for linear matching."""
+
+    def __init__(self, rows: Sequence[Row], tables: Sequence[str] = ()):
+        self.tables = tuple(tables)
+        self.by_key: dict[tuple[str, ...], list[Row]] = {}
+        for r in rows:
+            self.by_key.setdefault(r.spun, []).append(r)
+        self.prefixes: set[tuple[str, ...]] = set()
+        for k in self.by_key:
+            for i in range(1, len(k)):
+                self.prefixes.add(k[:i])
+        self.max_len = max((len(k) for k in self.by_key), default=0)
+        self.n_rows = len(rows)
+
+    def rows(self) -> Iterable[Row]:
+        for rs in self.by_key.values():
+            yield from rs
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("WORDFIX_CACHE") or os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "wordfix"
+
+
+def load_index(paths: Sequence[str | os.PathLike]) -> TableIndex:
+    """Load and compile tables, reusing a compiled copy cached by content hash.
+
+    The cache (``$WORDFIX_CACHE`` or ``~/.cache/wordfix``) only speeds up the next
+    start; if it cannot be written, wordfix works without it.
+    """
+    paths = [Path(p) for p in paths]
+    h = hashlib.sha256(f"v{FORMAT_VERSION}".encode())
+    for p in paths:
+        try:
+            h.update(p.name.encode() + b"\0" + p.read_bytes())
+        except FileNotFoundError:
+            raise TableError(f"{p}: no such table file") from None
+    cache = _cache_dir() / f"index-{h.hexdigest()[:24]}.pickle"
+    try:
+        with open(cache, "rb") as f:
+            idx = pickle.load(f)
+        if isinstance(idx, TableIndex):
+            return idx
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError):
+        pass
+    rows: list[Row] = []
+    for p in paths:
+        rows.extend(load_table(p))
+    idx = TableIndex(rows, [p.name for p in paths])
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(f".tmp{os.getpid()}")
+        with open(tmp, "wb") as f:
+            pickle.dump(idx, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cache)
+    except OSError:
+        pass
+    return idx
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m wordfix.tables stats|check [FILE...]``: row counts and validation."""
+    import argparse
+    from collections import Counter
+
+    ap = argparse.ArgumentParser(prog="python -m wordfix.tables", description=main.__doc__)
+    ap.add_argument("command", choices=["stats", "check"])
+    ap.add_argument("files", nargs="*", help="table files (default: the bundled tables)")
+    a = ap.parse_args(argv)
+    files = [Path(f) for f in a.files] or bundled_tables()
+    total = 0
+    for p in files:
+        try:
+            rows = load_table(p)
+        except TableError as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 1
+        total += len(rows)
+        if a.command == "stats":
+            rel = Counter(r.relation for r in rows)
+            keys = len({r.spun for r in rows})
+            print(f"{p.name}: {len(rows)} rows, {keys} spun phrases; " + ", ".join(f"{k} {v}" for k, v in rel.most_common()))
+    print(f"{len(files)} tables, {total} rows" + ("" if a.command == "stats" else ", all valid"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,113 @@
+"""Stage 1: split text into word units that keep their exact offsets.
+
+spaCy's blank English tokenizer does the splitting (it keeps whitespace, so the
+text round-trips byte for byte). Its tokens are then grouped into *units*, the
+things wordfix edits and the language model reads: a word together with its
+clitics ("they'll", "won't", "it's"), a punctuation mark, or a run of whitespace.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+WORD, PUNCT, SPACE = "word", "punct", "space"
+
+# Clitics spaCy splits off a word; they stay glued to it in a unit.
+_CLITICS = frozenset({"'s", "'ll", "'re", "'ve", "'d", "'m", "n't", "'"})
+# Punctuation that ends a sentence (for casing and for the language model).
+SENTENCE_END = frozenset({".", "!", "?", "...", "…"})
+_OPENERS = frozenset({'"', "'", "“", "‘", "(", "[", "«", "*", "-", "–", "—"})
+
+
+def normalize(word: str) -> str:
+    """Lower-case a word and unify apostrophes, the form tables are keyed by."""
+    return word.replace("’", "'").replace("‘", "'").lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One editable piece of the input: a word with its clitics, a mark or a space."""
+
+    text: str
+    start: int  # character offset in the input
+    end: int
+    kind: str  # WORD, PUNCT or SPACE
+    lower: str  # normalized text (see `normalize`)
+    sent_start: bool  # first word of a sentence
+
+    @property
+    def is_word(self) -> bool:
+        return self.kind == WORD
+
+
+@lru_cache(maxsize=1)
+def _nlp():
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.max_length = 10**9  # the tokenizer alone is linear; long texts are fine
+    return nlp
+
+
+def _is_clitic(tok_text: str) -> bool:
+    return normalize(tok_text) in _CLITICS
+
+
+def tokenize(text: str) -> list[Unit]:
+    """Split `text` into units covering it exactly (concatenated they give `text`)."""
+    if not text:
+        return []
+    doc = _nlp().make_doc(text)
+    units: list[Unit] = []
+    # spaCy drops a single trailing space into `whitespace_`; multiple spaces are tokens.
+    pending_start = None  # start of a word unit being extended with clitics
+    pending_end = 0
+    sent_start = True
+
+    def flush_word():
+        nonlocal pending_start, sent_start
+        if pending_start is None:
+            return
+        t = text[pending_start:pending_end]
+        units.append(Unit(t, pending_start, pending_end, WORD, normalize(t), sent_start))
+        sent_start = False
+        pending_start = None
+
+    def add_space(start: int, end: int):
+        nonlocal sent_start
+        t = text[start:end]
+        units.append(Unit(t, start, end, SPACE, t, False))
+        if "\n" in t:
+            sent_start = True
+
+    for tok in doc:
+        start = tok.idx
+        end = start + len(tok.text)
+        if tok.is_space:
+            flush_word()
+            add_space(start, end)
+        elif tok.is_punct and not (pending_start is not None and pending_end == start and _is_clitic(tok.text)):
+            flush_word()
+            t = tok.text
+            units.append(Unit(t, start, end, PUNCT, normalize(t), False))
+            if t in SENTENCE_END:
+                sent_start = True
+            elif t not in _OPENERS:
+                # closing quotes/brackets after a full stop keep the sentence start pending
+                pass
+        elif pending_start is not None and pending_end == start and _is_clitic(tok.text):
+            pending_end = end  # glue the clitic to its word
+        else:
+            flush_word()
+            pending_start, pending_end = start, end
+        if tok.whitespace_:
+            flush_word()
+            add_space(end, end + len(tok.whitespace_))
+    flush_word()
+    return units
+
+
+def word_keys(phrase: str) -> tuple[str, ...]:
+    """The normalized word sequence of a table phrase, tokenized like running text."""
+    return tuple(u.lower for u in tokenize(phrase) if u.kind != SPACE)
