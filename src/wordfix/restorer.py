@@ -94,6 +94,23 @@ class Restorer:
 
     __call__ = restore
 
+    def candidates(self, text: str) -> list[tuple[int, int, str, list[str]]]:
+        """Every span the tables match and its candidate originals, before scoring:
+        ``(start, end, spun text, [original, ...])`` with character offsets. For
+        measuring candidate recall and for debugging tables."""
+        text = check_text(text)
+        out = []
+        for offset, chunk in _chunks(text, self.config.chunk_chars):
+            units = tokenize(chunk)
+            seq, breaks = content_sequence(units)
+            matches = find_matches(units, seq, breaks, self.index)
+            spans = build_spans(matches, units, seq, self.lm.known, self.config.max_candidates,
+                                self._protected_positions(units, seq))
+            for s in spans:
+                a, b = units[seq[s.start]].start, units[seq[s.end - 1]].end
+                out.append((a + offset, b + offset, chunk[a:b], [c.text for c in s.candidates]))
+        return out
+
     def _restore_chunk(self, text: str):
         c = self.config
         units = tokenize(text)
