@@ -5,10 +5,11 @@
     >>> r.text, r.edits, r.diff()
 """
 
+from .batch import restore_many
 from .config import Config
 from .restoration import Alternative, Edit, Restoration, apply_edits
 from .restorer import Restorer, restore
-from .tables import TableError
+from .errors import TableError
 
 __version__ = "0.1.0"
 __all__ = [
@@ -20,5 +21,6 @@ __all__ = [
     "TableError",
     "apply_edits",
     "restore",
+    "restore_many",
     "__version__",
 ]

@@ -11,11 +11,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from .language_model import lm_word
 from .match import Match
 from .morphology import inflect_phrase
-from .tables import Row
+from .score import lm_words
 from .tokenize import Unit, word_keys
+
+if TYPE_CHECKING:
+    from .tables import Row, TableIndex
 
 _VOWEL_SOUND_EXCEPTIONS_AN = ("hour", "honest", "honor", "honour", "heir", "herb")
 _CONSONANT_SOUND_EXCEPTIONS_A = ("uni", "use", "usu", "uti", "eu", "one", "once", "ubiq", "ura", "ure", "uro")
@@ -31,15 +36,16 @@ def article_for(word: str) -> str:
     return "an" if w[:1] in "aeiou" else "a"
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Candidate:
     """One possible original for a span."""
 
     text: str  # as it should be printed (before case is re-applied)
-    words: tuple[str, ...]  # normalized words, for the language model
+    words: tuple[str, ...]  # normalized words
     prior: float  # channel prior P(spinner writes the span | this original)
     relation: str
-    rows: list[Row] = field(default_factory=list)
+    rows: tuple[Row, ...] = ()
+    shortlist: float = 0.0  # log prior + log P_LM(original), for ranking before context
 
     @property
     def source(self) -> str:
@@ -54,31 +60,103 @@ class Span:
     end: int
     candidates: list[Candidate]
     artifact: bool = False  # some row says this is a spinner artifact
+    gains: list[float] = field(default_factory=list)  # LM log-ratio of each candidate vs keep
 
 
-def _doc_phrases_ok(row: Row, doc_words: list[str], cache: dict) -> bool:
-    for must, words in row.context:
-        if words not in cache:
-            n = len(words)
-            cache[words] = any(tuple(doc_words[i : i + n]) == words for i in range(len(doc_words) - n + 1))
-        if cache[words] != must:
-            return False
-    return True
+# Curated relations keep candidates the language model does not know.
+_TRUSTED = frozenset({"artifact", "phrase", "tortured", "user"})
+
+
+class CandidateGenerator:
+    """Turns table keys into shortlisted candidate lists, cached per key and form.
+
+    A word type's candidates do not depend on where it occurs, so they are built once
+    per (key, part of speech, tag) and reused across spans and documents.
+    """
+
+    def __init__(self, index: TableIndex, lm, max_candidates: int = 10, cache_size: int = 200_000):
+        self.index = index
+        self.lm = lm
+        self.max_candidates = max_candidates
+        self._cache: dict[tuple, tuple[list[Candidate], list[Row]]] = {}
+        self._cache_size = cache_size
+
+    def _lm_logp(self, words: tuple[str, ...]) -> float:
+        h1 = h2 = ""
+        lp = 0.0
+        for w in lm_words(words):
+            lp += self.lm.logp(w, h1, h2)
+            h1, h2 = w, h1
+        return lp
+
+    def for_match(self, m: Match) -> tuple[list[Candidate], list[Row]]:
+        """(candidates, rows with document conditions) for a match, shortlisted."""
+        ck = (m.key, m.pos, m.tag)
+        hit = self._cache.get(ck)
+        if hit is not None:
+            return hit
+        grouped: dict[str, list] = {}
+        conditional: list[Row] = []
+        for row in self.index.get(m.key):
+            if m.pos is not None and row.pos != m.pos:
+                continue
+            if row.context:
+                conditional.append(row)
+                continue
+            self._add(grouped, row, m.tag)
+        cands = self._finish(grouped)
+        if len(self._cache) >= self._cache_size:
+            self._cache.clear()
+        self._cache[ck] = (cands, conditional)
+        return cands, conditional
+
+    def _add(self, grouped: dict[str, list], row: Row, tag: str | None) -> None:
+        text = inflect_phrase(row.original, row.pos, tag, self.index.inflections) if tag else row.original
+        key = text.lower()
+        g = grouped.get(key)
+        if g is None:
+            words = word_keys(text)
+            if not words:
+                return
+            if row.relation not in _TRUSTED and not all(self.lm.known(lm_word(w)) for w in words if w.isalpha()):
+                return
+            grouped[key] = [text, words, row.weight, row.relation, [row]]
+        else:
+            g[4].append(row)
+            if row.weight > g[2]:
+                g[2], g[3] = row.weight, row.relation
+                g[4].insert(0, g[4].pop())
+
+    def _finish(self, grouped: dict[str, list]) -> list[Candidate]:
+        cands = [
+            Candidate(text, words, prior, rel, tuple(rows), math.log(prior) + self._lm_logp(words))
+            for text, words, prior, rel, rows in grouped.values()
+        ]
+        cands.sort(key=lambda c: -c.shortlist)
+        return cands[: self.max_candidates]
+
+    def with_conditions(self, cands: list[Candidate], rows: list[Row], m: Match, ok) -> list[Candidate]:
+        """Add the conditional rows whose document conditions hold (``ok(row)``)."""
+        grouped: dict[str, list] = {}
+        for c in cands:
+            grouped[c.text.lower()] = [c.text, c.words, c.prior, c.relation, list(c.rows)]
+        for row in rows:
+            if ok(row):
+                self._add(grouped, row, m.tag)
+        return self._finish(grouped)
 
 
 def build_spans(
     matches: list[Match],
     units: list[Unit],
     seq: list[int],
-    known_word,
-    max_candidates: int = 10,
+    generator: CandidateGenerator,
     protected: set[int] | None = None,
 ) -> list[Span]:
-    """Group matches by span and make the candidate list of each span.
+    """Group matches by span and make the shortlisted candidate list of each span.
 
-    ``known_word(w)`` tells whether the language model knows a word; originals with
-    unknown words are dropped (the model could not judge them). Positions in
-    ``protected`` are never part of a span.
+    Positions in ``protected`` are never part of a span; a capitalized word in the
+    middle of a sentence is taken for a name and only artifact rows apply to it.
     """
     lowers = [units[i].lower for i in seq]
     ctx_cache: dict = {}
@@ -86,31 +164,45 @@ def build_spans(
     for m in matches:
         if protected and any(p in protected for p in range(m.start, m.end)):
             continue
-        row = m.row
-        if row.context and not _doc_phrases_ok(row, lowers, ctx_cache):
+        cands, conditional = generator.for_match(m)
+        if conditional:
+            cands = generator.with_conditions(cands, conditional, m, lambda r: _doc_phrases_ok(r, lowers, ctx_cache))
+        if not cands:
             continue
-        first = units[seq[m.start]]
-        if row.relation != "artifact" and not first.sent_start and _is_name_like(units, seq, m):
-            continue  # capitalized mid-sentence: a name, not spinner output
-        text = inflect_phrase(row.original, row.pos, m.tag) if m.tag else row.original
-        words = word_keys(text)
-        if not words or not all(known_word(w) for w in words if w.isalpha()):
-            continue
-        cands = grouped.setdefault((m.start, m.end), {})
-        c = cands.get(text.lower())
-        if c is None:
-            cands[text.lower()] = Candidate(text, words, row.weight, row.relation, [row])
-        else:
-            c.rows.append(row)
-            if row.weight > c.prior:
-                c.prior, c.relation = row.weight, row.relation
-                c.rows.insert(0, c.rows.pop())
+        if not units[seq[m.start]].sent_start and _is_name_like(units, seq, m):
+            cands = [c for c in cands if c.relation == "artifact"]
+            if not cands:
+                continue
+        bucket = grouped.setdefault((m.start, m.end), {})
+        for c in cands:
+            old = bucket.get(c.text.lower())
+            if old is None or c.prior > old.prior:
+                bucket[c.text.lower()] = c
     spans = []
-    for (a, b), cands in grouped.items():
-        lst = sorted(cands.values(), key=lambda c: -c.prior)[:max_candidates]
+    k = generator.max_candidates
+    n = len(seq)
+    for (a, b), bucket in grouped.items():
+        before = lowers[a - 1] if a > 0 else None
+        after = lowers[b] if b < n else None
+        # an original never doubles its neighbour ("an an degree", "the the")
+        lst = [c for c in bucket.values() if c.words[0] != before and c.words[-1] != after]
+        lst = sorted(lst, key=lambda c: -c.shortlist)[:k]
+        if not lst:
+            continue
         spans.append(Span(a, b, lst, any(c.relation == "artifact" for c in lst)))
     spans.sort(key=lambda s: (s.start, s.end))
     return _with_article_agreement(spans, units, seq)
+
+
+def _doc_phrases_ok(row: Row, doc_words: list[str], cache: dict) -> bool:
+    """Whether the document satisfies a row's +phrase / -phrase conditions."""
+    for must, words in row.context:
+        if words not in cache:
+            n = len(words)
+            cache[words] = any(tuple(doc_words[i : i + n]) == words for i in range(len(doc_words) - n + 1))
+        if cache[words] != must:
+            return False
+    return True
 
 
 def _is_name_like(units: list[Unit], seq: list[int], m: Match) -> bool:
@@ -134,14 +226,20 @@ def _with_article_agreement(spans: list[Span], units: list[Unit], seq: list[int]
             else:
                 if art_unit.text[:1].isupper():
                     art = art.capitalize()
-                extended.append(Candidate(f"{art} {c.text}", (art.lower(),) + c.words, c.prior, c.relation, c.rows))
+                extended.append(
+                    Candidate(f"{art} {c.text}", (art.lower(),) + c.words, c.prior, c.relation, c.rows, c.shortlist)
+                )
         if keep:
             out.append(Span(s.start, s.end, keep, s.artifact))
         if extended:
             out.append(Span(s.start - 1, s.end, extended, s.artifact))
-    out.sort(key=lambda s: (s.start, s.end))
-    return out
-
-
-def log_prior(c: Candidate) -> float:
-    return math.log(c.prior)
+    merged: dict[tuple[int, int], Span] = {}
+    for s in out:
+        m = merged.get((s.start, s.end))
+        if m is None:
+            merged[(s.start, s.end)] = s
+            continue
+        have = {c.text.lower() for c in m.candidates}
+        m.candidates.extend(c for c in s.candidates if c.text.lower() not in have)
+        m.artifact = m.artifact or s.artifact
+    return sorted(merged.values(), key=lambda s: (s.start, s.end))

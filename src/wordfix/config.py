@@ -33,7 +33,7 @@ class Config:
     min_confidence: float = 0.5
     spin_prior: float = 0.1
     max_candidates: int = 10
-    lm_weight: float = 1.0
+    lm_weight: float = 0.5
     beam: int = 12
     chunk_chars: int = 100_000
 

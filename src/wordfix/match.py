@@ -9,20 +9,27 @@ last word is looked up by its lemma ("shutting the deal", "stringed instruments"
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .morphology import analyses
-from .tables import Row, TableIndex
 from .tokenize import SPACE, Unit
+
+if TYPE_CHECKING:
+    from .tables import TableIndex
 
 
 @dataclass(frozen=True, slots=True)
 class Match:
-    """A table row found in the text: units ``seq[start:end]`` read as ``row.spun``."""
+    """A table key found in the text: units ``seq[start:end]`` read as ``key``.
+
+    ``pos``/``tag`` are set when the key matched through an inflected head: only rows
+    of that part of speech apply, and their originals take that Penn tag.
+    """
 
     start: int  # position in the sequence of non-space units
     end: int
-    row: Row
-    tag: str | None  # Penn tag of the inflected head, None when matched as written
+    key: tuple[str, ...]
+    pos: str | None = None
+    tag: str | None = None
 
 
 def content_sequence(units: list[Unit]) -> tuple[list[int], set[int]]:
@@ -39,29 +46,30 @@ def content_sequence(units: list[Unit]) -> tuple[list[int], set[int]]:
 
 
 def find_matches(units: list[Unit], seq: list[int], breaks: set[int], index: TableIndex) -> list[Match]:
-    """All table rows matching the unit sequence, exact or through an inflected head."""
+    """Every table key matching the unit sequence, exact or through an inflected head."""
     lowers = [units[i].lower for i in seq]
     n = len(lowers)
     by_key, prefixes, max_len = index.by_key, index.prefixes, index.max_len
+    analyses = index.analyses.get
     out: list[Match] = []
     for i in range(n):
-        # exact forms, and the last word read as a lemma (nouns, adjectives)
+        # exact forms, and the last word read as a lemma (nouns, adjectives, single verbs)
         key: tuple[str, ...] = ()
         for j in range(i, min(n, i + max_len)):
             w = lowers[j]
-            for lemma, pos, tag in analyses(w):
+            for lemma, pos, tag in analyses(w, ()):
                 if pos == "verb" and j > i:
                     continue
-                for row in by_key.get(key + (lemma,), ()):
-                    if row.pos == pos:
-                        out.append(Match(i, j + 1, row, tag))
+                k = key + (lemma,)
+                if k in by_key:
+                    out.append(Match(i, j + 1, k, pos, tag))
             key = key + (w,)
-            for row in by_key.get(key, ()):
-                out.append(Match(i, j + 1, row, None))
+            if key in by_key:
+                out.append(Match(i, j + 1, key))
             if key not in prefixes or j in breaks:
                 break
         # the first word read as a lemma (verb phrases: "shutting the deal")
-        for lemma, pos, tag in analyses(lowers[i]):
+        for lemma, pos, tag in analyses(lowers[i], ()):
             if pos != "verb":
                 continue
             key = (lemma,)
@@ -69,7 +77,6 @@ def find_matches(units: list[Unit], seq: list[int], breaks: set[int], index: Tab
                 if key not in prefixes or (j - 1) in breaks:
                     break
                 key = key + (lowers[j],)
-                for row in by_key.get(key, ()):
-                    if row.pos == "verb":
-                        out.append(Match(i, j + 1, row, tag))
+                if key in by_key:
+                    out.append(Match(i, j + 1, key, "verb", tag))
     return out

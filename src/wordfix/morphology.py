@@ -1,5 +1,9 @@
-"""Lemmas and inflections (lemminflect), so tables can list lemmas and still match
-"promoting" through "promote" and print "marketing" back in the same form."""
+"""Lemmas and inflections, so tables can list lemmas and still match "promoting"
+through "promote" and print "marketing" back in the same form.
+
+lemminflect does the work when tables are compiled (``TableIndex``); the compiled
+index keeps the forms it needs, so restoring text does not load lemminflect at all.
+"""
 
 from __future__ import annotations
 
@@ -13,57 +17,48 @@ TAGS = {
 }
 BASE_TAG = {"noun": "NN", "verb": "VB", "adj": "JJ", "adv": "RB"}
 _UPOS = {"noun": "NOUN", "verb": "VERB", "adj": "ADJ", "adv": "ADV"}
-_FROM_UPOS = {v: k for k, v in _UPOS.items()}
 
 
-@lru_cache(maxsize=200_000)
-def analyses(word: str) -> tuple[tuple[str, str, str], ...]:
-    """All (lemma, pos, tag) readings of a lower-case word form that differ from the
-    base form: "promoting" -> (("promote", "verb", "VBG"),). Base forms give ()."""
+def head_position(pos: str, n_words: int) -> int:
+    """Which word of a phrase inflects: a verb's first word, otherwise the last."""
+    return 0 if pos == "verb" else n_words - 1
+
+
+@lru_cache(maxsize=100_000)
+def inflections(lemma: str, pos: str) -> dict[str, str]:
+    """{Penn tag: form} for a lemma, excluding the base form; regular rules for
+    words lemminflect does not know."""
     import lemminflect
 
-    if not word.isalpha() or len(word) < 3:
-        return ()
-    out = []
-    for upos, lemmas in lemminflect.getAllLemmas(word).items():
-        pos = _FROM_UPOS.get(upos)
-        if pos is None:
-            continue
-        for lemma in lemmas:
-            if lemma == word:
-                continue
-            for tag, forms in lemminflect.getAllInflections(lemma, upos).items():
-                if word in forms and tag != BASE_TAG[pos]:
-                    out.append((lemma, pos, tag))
-    return tuple(dict.fromkeys(out))
+    if not lemma.isalpha() or pos not in _UPOS:
+        return {}
+    upos = _UPOS[pos]
+    forms = lemminflect.getAllInflections(lemma, upos) or lemminflect.getAllInflectionsOOV(lemma, upos)
+    return {tag: fs[0] for tag, fs in forms.items() if tag in TAGS[pos] and tag != BASE_TAG[pos] and fs}
 
 
-@lru_cache(maxsize=200_000)
-def inflect_word(lemma: str, tag: str) -> str:
-    """Inflect one lemma to a Penn tag, falling back to regular rules for unknown words."""
-    import lemminflect
+def inflect_phrase(phrase: str, pos: str, tag: str | None, table: dict[tuple[str, str], dict[str, str]] | None = None) -> str:
+    """Inflect a phrase's head to `tag`: a verb's first word, a noun's last word.
 
-    if tag in ("NN", "VB", "VBP", "JJ", "RB") or not lemma.isalpha():
-        return lemma
-    forms = lemminflect.getInflection(lemma, tag, inflect_oov=True)
-    return forms[0] if forms else lemma
-
-
-def inflect_phrase(phrase: str, pos: str, tag: str) -> str:
-    """Inflect a phrase's head to `tag`: a verb's first word, a noun's last word."""
+    ``table`` is the compiled index's inflection table; words missing from it are
+    inflected with lemminflect.
+    """
     if tag is None or tag == BASE_TAG.get(pos):
         return phrase
     words = phrase.split(" ")
-    i = 0 if pos == "verb" else len(words) - 1
     if pos in ("adj", "adv") and len(words) > 1:
-        # "more/most" comparison for multi-word adjectives
         if tag in ("JJR", "RBR"):
             return "more " + phrase
         if tag in ("JJS", "RBS"):
             return "most " + phrase
         return phrase
+    i = head_position(pos, len(words))
     head = words[i]
-    infl = inflect_word(head.lower(), tag)
+    low = head.lower()
+    forms = table.get((low, pos)) if table is not None else None
+    if forms is None:
+        forms = inflections(low, pos)
+    infl = forms.get(tag, low)
     if head[:1].isupper():
         infl = infl[:1].upper() + infl[1:]
     words[i] = infl

@@ -6,16 +6,19 @@ import math
 import re
 import threading
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-from .candidates import Candidate, build_spans
+from .candidates import Candidate, CandidateGenerator, build_spans
 from .config import Config
 from .decide import Decision, decide
 from .evidence import estimate, span_log_ratios
 from .match import content_sequence, find_matches
 from .restoration import Alternative, Edit, Restoration, apply_edits
 from .score import ContextScorer
-from .tables import TableIndex, bundled_tables, load_index
 from .tokenize import Unit, tokenize, word_keys
+
+if TYPE_CHECKING:
+    from .tables import TableIndex
 
 
 def check_text(text) -> str:
@@ -43,6 +46,8 @@ class Restorer:
     # -- resources ---------------------------------------------------------------
     @cached_property
     def index(self) -> TableIndex:
+        from .tables import bundled_tables, load_index
+
         c = self.config
         paths = list(c.tables) if c.tables is not None else [str(p) for p in bundled_tables()]
         return load_index(paths + list(c.extra_tables))
@@ -52,6 +57,10 @@ class Restorer:
         from .language_model import default_ngram
 
         return default_ngram()
+
+    @cached_property
+    def generator(self) -> CandidateGenerator:
+        return CandidateGenerator(self.index, self.lm, self.config.max_candidates)
 
     @cached_property
     def neural(self):
@@ -65,7 +74,7 @@ class Restorer:
 
     def warm_up(self) -> Restorer:
         """Load every resource now instead of on the first text."""
-        _ = self.index, self.lm
+        _ = self.index, self.lm, self.generator
         if self.config.scorer == "neural":
             _ = self.neural
         return self
@@ -104,8 +113,7 @@ class Restorer:
             units = tokenize(chunk)
             seq, breaks = content_sequence(units)
             matches = find_matches(units, seq, breaks, self.index)
-            spans = build_spans(matches, units, seq, self.lm.known, self.config.max_candidates,
-                                self._protected_positions(units, seq))
+            spans = build_spans(matches, units, seq, self.generator, self._protected_positions(units, seq))
             for s in spans:
                 a, b = units[seq[s.start]].start, units[seq[s.end - 1]].end
                 out.append((a + offset, b + offset, chunk[a:b], [c.text for c in s.candidates]))
@@ -118,7 +126,7 @@ class Restorer:
         n_words = sum(1 for i in seq if units[i].is_word)
         matches = find_matches(units, seq, breaks, self.index)
         protected = self._protected_positions(units, seq)
-        spans = build_spans(matches, units, seq, self.lm.known, c.max_candidates, protected)
+        spans = build_spans(matches, units, seq, self.generator, protected)
         if not spans:
             return [], None, n_words, 0
         scorer = ContextScorer(self.lm, units, seq)

@@ -27,11 +27,15 @@ import hashlib
 import os
 import pickle
 import sys
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import TableError
 from .tokenize import word_keys
+
+__all__ = ["TableError", "Row", "TableIndex", "load_table", "load_index", "parse_table", "bundled_tables"]
 
 COLUMNS = ("spun", "original", "relation", "weight", "pos", "context", "source")
 RELATIONS = {
@@ -45,11 +49,7 @@ RELATIONS = {
     "user": "a user's own row",
 }
 POS = ("noun", "verb", "adj", "adv", "")
-FORMAT_VERSION = 3  # bump when the compiled form changes
-
-
-class TableError(ValueError):
-    """A table file that does not follow the format; the message starts with file:line."""
+FORMAT_VERSION = 5  # bump when the compiled form changes
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,24 +148,107 @@ def bundled_tables() -> list[Path]:
     return sorted(data_dir().glob("*.tsv"))
 
 
+_RELATION_CODES = tuple(RELATIONS)
+_POS_CODES = POS
+
+
 class TableIndex:
-    """All rows of a set of tables, keyed by the spun word sequence, for linear matching."""
+    """All rows of a set of tables, keyed by the spun word sequence, for linear matching.
+
+    Rows are stored column-wise (a few flat lists instead of a quarter of a million
+    objects), so the compiled index pickles small and loads fast; ``get`` builds
+    :class:`Row` objects only for the keys a text actually contains.
+    """
 
     def __init__(self, rows: Sequence[Row], tables: Sequence[str] = ()):
         self.tables = tuple(tables)
-        self.by_key: dict[tuple[str, ...], list[Row]] = {}
+        table_ids = {t: i for i, t in enumerate(self.tables)}
+        self._original: list[str] = []
+        self._relation = bytearray()
+        self._pos = bytearray()
+        self._weight = array("d")
+        self._table = array("H")
+        self._line = array("I")
+        self._context: dict[int, tuple] = {}
+        self.by_key: dict[tuple[str, ...], tuple[int, ...] | int] = {}
+        rel_code = {r: i for i, r in enumerate(_RELATION_CODES)}
+        pos_code = {p: i for i, p in enumerate(_POS_CODES)}
+        intern: dict[str, str] = {}
+        grouped: dict[tuple[str, ...], list[int]] = {}
         for r in rows:
-            self.by_key.setdefault(r.spun, []).append(r)
+            rid = len(self._original)
+            self._original.append(intern.setdefault(r.original, r.original))
+            self._relation.append(rel_code[r.relation])
+            self._pos.append(pos_code[r.pos])
+            self._weight.append(r.weight)
+            self._table.append(table_ids.setdefault(r.table, len(table_ids)))
+            self._line.append(r.line)
+            if r.context:
+                self._context[rid] = r.context
+            grouped.setdefault(r.spun, []).append(rid)
+        self.tables = tuple(table_ids)
+        self.by_key = {k: (v[0] if len(v) == 1 else tuple(v)) for k, v in grouped.items()}
         self.prefixes: set[tuple[str, ...]] = set()
         for k in self.by_key:
             for i in range(1, len(k)):
                 self.prefixes.add(k[:i])
         self.max_len = max((len(k) for k in self.by_key), default=0)
-        self.n_rows = len(rows)
+        self.n_rows = len(self._original)
+        self._compile_morphology(grouped)
+
+    def _compile_morphology(self, grouped: dict[tuple[str, ...], list[int]]) -> None:
+        """Precompute the inflected forms matching needs (form -> (lemma, pos, tag)) and
+        the forms originals are printed in ((word, pos) -> {tag: form})."""
+        from .morphology import head_position, inflections
+
+        self.analyses: dict[str, tuple[tuple[str, str, str], ...]] = {}
+        self.inflections: dict[tuple[str, str], dict[str, str]] = {}
+        heads: set[tuple[str, str]] = set()
+        for key, ids in grouped.items():
+            for rid in ids:
+                pos = _POS_CODES[self._pos[rid]]
+                if not pos:
+                    continue
+                heads.add((key[head_position(pos, len(key))], pos))
+                orig = self._original[rid].split(" ")
+                w = orig[head_position(pos, len(orig))].lower()
+                if (w, pos) not in self.inflections:
+                    self.inflections[(w, pos)] = inflections(w, pos)
+        found: dict[str, list[tuple[str, str, str]]] = {}
+        for lemma, pos in heads:
+            for tag, form in inflections(lemma, pos).items():
+                if form != lemma:
+                    found.setdefault(form, []).append((lemma, pos, tag))
+        self.analyses = {f: tuple(dict.fromkeys(v)) for f, v in found.items()}
+
+    def _row(self, key: tuple[str, ...], rid: int) -> Row:
+        return Row(
+            key,
+            self._original[rid],
+            _RELATION_CODES[self._relation[rid]],
+            self._weight[rid],
+            _POS_CODES[self._pos[rid]],
+            self._context.get(rid, ()),
+            self.tables[self._table[rid]],
+            self._line[rid],
+            "",
+        )
+
+    def get(self, key: tuple[str, ...]) -> list[Row]:
+        """The rows whose spun phrase is ``key`` (empty if none)."""
+        ids = self.by_key.get(key)
+        if ids is None:
+            return []
+        if isinstance(ids, int):
+            return [self._row(key, ids)]
+        return [self._row(key, i) for i in ids]
+
+    def __contains__(self, key: tuple[str, ...]) -> bool:
+        return key in self.by_key
 
     def rows(self) -> Iterable[Row]:
-        for rs in self.by_key.values():
-            yield from rs
+        for key in self.by_key:
+            yield from self.get(key)
 
 
 def _cache_dir() -> Path:
@@ -191,7 +274,7 @@ def load_index(paths: Sequence[str | os.PathLike]) -> TableIndex:
         with open(cache, "rb") as f:
             idx = pickle.load(f)
         if isinstance(idx, TableIndex):
-            return idx
+            return _frozen(idx)
     except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError):
         pass
     rows: list[Row] = []
@@ -206,6 +289,16 @@ def load_index(paths: Sequence[str | os.PathLike]) -> TableIndex:
         os.replace(tmp, cache)
     except OSError:
         pass
+    return _frozen(idx)
+
+
+def _frozen(idx: TableIndex) -> TableIndex:
+    """Move the index's million small objects out of the garbage collector's sight:
+    they live as long as the process, and scanning them made every full collection
+    (triggered by ordinary allocation while restoring) cost tens of milliseconds."""
+    import gc
+
+    gc.freeze()
     return idx
 
 

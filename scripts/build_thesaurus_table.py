@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+"""Build data/synonym_maps/thesaurus_mythes.tsv: the spinner's thesaurus, reversed.
+
+A thesaurus spinner replaces a word h by an entry e of h's list in the LibreOffice
+thesaurus (Debian ``mythes-en-us``): a synonym or a "(generic term)". Reversing the
+lists gives, for every e a spinner can write, the originals h that list it.
+
+Channel prior ``weight`` = P(spinner writes e | it replaced h), modelled as: pick one
+of h's meanings uniformly, then an entry of that meaning with a geometric bias to
+the top of the list (the real spinner very often takes the first entry). Entries it
+cannot use are skipped before ranking: antonyms, h itself in another case ("AN" for
+"an"), and entries containing h ("electronic messaging" for "messaging").
+
+Originals are kept when a language model could ever judge them: single words in
+the pocketsphinx 3-gram vocabulary, phrases whose adjacent word pairs are attested
+bigrams in wordsegment's Google web counts. Rows below ``--min-weight`` are dropped.
+
+    python scripts/build_thesaurus_table.py [--mythes PATH] [--out PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from mythes import DEFAULT_PATH, read_mythes  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+RANK_DECAY = 0.6  # weight of entry r+1 relative to entry r within one meaning
+POS_MAP = {"noun": "noun", "verb": "verb", "adj": "adj", "adv": "adv"}
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+
+
+def usable(entry: str, head: str) -> bool:
+    """Whether a spinner replacing `head` could write `entry`."""
+    e, h = entry.lower(), head.lower()
+    if e == h:
+        return False
+    words = e.replace("-", " ").split()
+    return h not in words and (" " not in h or h not in e)
+
+
+def channel_weights(meanings) -> dict[tuple[str, str, str], tuple[float, str, int, int, int]]:
+    """(entry, head, pos) -> (weight, relation, sense, rank, list length) for one headword."""
+    out: dict[tuple[str, str, str], list] = {}
+    k = len(meanings)
+    for m in meanings:
+        ents = [(e, r) for e, r in m.entries if r != "antonym" and usable(e, m.headword)]
+        if not ents:
+            continue
+        norm = sum(RANK_DECAY**i for i in range(len(ents)))
+        for rank, (e, rel) in enumerate(ents):
+            w = (RANK_DECAY**rank / norm) / k
+            key = (e, m.headword, POS_MAP.get(m.pos, ""))
+            if key in out:
+                out[key][0] += w
+            else:
+                out[key] = [w, rel, m.sense, rank, len(ents)]
+    return {key: tuple(v) for key, v in out.items()}
+
+
+class Vocabulary:
+    """Which originals a language model can judge (build time only)."""
+
+    def __init__(self):
+        import pocketsphinx
+        import wordsegment
+
+        self.lm = pocketsphinx.NGramModel.readfile(pocketsphinx.get_model_path() + "/en-us/en-us.lm.bin")
+        wordsegment.load()
+        self.bigrams = wordsegment.BIGRAMS
+
+    def known(self, phrase: str) -> bool:
+        words = phrase.lower().replace("-", " ").split()
+        if not words or not all(_WORD.fullmatch(w) and self.lm.prob([w]) > -100_000_000 for w in words):
+            return False
+        return all(f"{a} {b}" in self.bigrams for a, b in zip(words, words[1:]))
+
+
+def build(mythes_path: str, min_weight: float) -> tuple[list[tuple], dict]:
+    vocab = Vocabulary()
+    by_head: dict[str, list] = defaultdict(list)
+    for m in read_mythes(mythes_path):
+        by_head[m.headword].append(m)
+    rows, stats = [], defaultdict(int)
+    for head, meanings in by_head.items():
+        stats["headwords"] += 1
+        if not vocab.known(head):
+            stats["headwords dropped: the language model cannot judge them"] += 1
+            continue
+        for (entry, h, pos), (w, rel, sense, rank, n) in channel_weights(meanings).items():
+            if w < min_weight:
+                stats["rows dropped: weight below the minimum"] += 1
+                continue
+            if "|" in entry or "\t" in entry:
+                continue
+            rows.append((entry, h, rel, round(w, 4), pos, f"mythes {h} ({pos}) meaning {sense + 1}, entry {rank + 1}/{n}"))
+    rows.sort(key=lambda r: (r[0].lower(), -r[3], r[1]))
+    stats["rows"] = len(rows)
+    stats["spun phrases"] = len({r[0].lower() for r in rows})
+    return rows, dict(stats)
+
+
+HEADER = """\
+# wordfix table: the mythes-en-us thesaurus reversed (generated; do not edit by hand).
+# Built by scripts/build_thesaurus_table.py from Debian's mythes-en-us ({src}).
+# Each row: a spinner replacing `original` could write `spun` (one of its thesaurus entries).
+# weight = P(spinner writes spun | original): a meaning of the original chosen uniformly,
+#   then an entry with weight {decay}^rank (entries ranked after removing antonyms and
+#   entries that contain the original); rows under {minw} dropped.
+# relation: synonym, generic ("(generic term)"), similar, related, as the thesaurus says.
+# {stats}
+#
+# Licence of the data (WordNet 3.0 via mythes-en-us): WordNet Release 3.0 Copyright 2006
+# by Princeton University. All rights reserved. Permission to use, copy, modify and
+# distribute this software and database and its documentation for any purpose and without
+# fee or royalty is hereby granted, provided that you agree to comply with the following
+# copyright notice and statements, including the disclaimer, and that the same appear on
+# ALL copies of the software, database and documentation, including modifications that you
+# make for internal use or for distribution. THIS SOFTWARE AND DATABASE IS PROVIDED "AS IS"
+# AND PRINCETON UNIVERSITY MAKES NO REPRESENTATIONS OR WARRANTIES, EXPRESS OR IMPLIED.
+# The name of Princeton University or Princeton may not be used in advertising or
+# publicity pertaining to distribution of the software and/or database.
+spun\toriginal\trelation\tweight\tpos\tcontext\tsource
+"""
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--mythes", default=DEFAULT_PATH)
+    ap.add_argument("--out", default=str(ROOT / "data" / "synonym_maps" / "thesaurus_mythes.tsv"))
+    ap.add_argument("--min-weight", type=float, default=0.004)
+    a = ap.parse_args()
+    if not Path(a.mythes).exists():
+        print(f"{a.mythes} is missing: apt-get install mythes-en-us", file=sys.stderr)
+        return 1
+    rows, stats = build(a.mythes, a.min_weight)
+    stat_line = "; ".join(f"{k}: {v}" for k, v in stats.items())
+    with open(a.out, "w", encoding="utf-8") as f:
+        f.write(HEADER.format(src=a.mythes, decay=RANK_DECAY, minw=a.min_weight, stats=stat_line))
+        for entry, head, rel, w, pos, src in rows:
+            f.write(f"{entry}\t{head}\t{rel}\t{w}\t{pos}\t\t{src}\n")
+    print(stat_line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

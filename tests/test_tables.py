@@ -1,0 +1,93 @@
+"""The table format: validation messages, user tables, protected terms."""
+
+from __future__ import annotations
+
+import pytest
+
+import wordfix
+from wordfix.tables import TableError, bundled_tables, load_table, main, parse_table
+
+HEADER = "spun\toriginal\trelation\tweight\tpos\tcontext\tsource\n"
+
+
+def write(tmp_path, body: str, name="user.tsv"):
+    p = tmp_path / name
+    p.write_text(HEADER + body, encoding="utf-8")
+    return p
+
+
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        ("area unit\tare\tartifact\n", "expected 7 tab-separated fields"),
+        ("area unit\tare\tcosmic\t0.5\t\t\tx\n", "unknown relation 'cosmic'"),
+        ("area unit\tare\tartifact\tlots\t\t\tx\n", "weight 'lots' is not a number"),
+        ("area unit\tare\tartifact\t1.5\t\t\tx\n", "must be in (0, 1]"),
+        ("area unit\tare\tartifact\t0.5\tpronoun\t\tx\n", "pos 'pronoun'"),
+        ("\tare\tartifact\t0.5\t\t\tx\n", "must not be empty"),
+        ("are\tare\tartifact\t0.5\t\t\tx\n", "the same phrase"),
+        ("area unit\tare\tartifact\t0.5\t\tpresent\tx\n", "context item 'present'"),
+    ],
+)
+def test_malformed_rows_name_file_and_line(tmp_path, line, message):
+    p = write(tmp_path, "# a comment\n" + line)
+    with pytest.raises(TableError) as exc:
+        load_table(p)
+    assert str(exc.value).startswith("user.tsv:3: ")
+    assert message in str(exc.value)
+
+
+def test_missing_header(tmp_path):
+    p = tmp_path / "t.tsv"
+    p.write_text("area unit\tare\tartifact\t0.5\t\t\tx\n")
+    with pytest.raises(TableError, match="t.tsv:1: expected the header"):
+        load_table(p)
+
+
+def test_not_utf8(tmp_path):
+    p = tmp_path / "t.tsv"
+    p.write_bytes(HEADER.encode() + b"caf\xe9\tcoffee\tuser\t0.5\t\t\tx\n")
+    with pytest.raises(TableError, match="not UTF-8"):
+        load_table(p)
+
+
+def test_restorer_reports_bad_extra_table(tmp_path):
+    p = write(tmp_path, "x\ty\tuser\tzero\t\t\t\n")
+    with pytest.raises(TableError, match="user.tsv:2"):
+        wordfix.Restorer(extra_tables=[str(p)]).restore("some text")
+
+
+def test_bundled_tables_are_valid():
+    paths = bundled_tables()
+    assert {p.name for p in paths} >= {"curated.tsv", "thesaurus_mythes.tsv"}
+    rows = load_table([p for p in paths if p.name == "curated.tsv"][0])
+    assert len(rows) >= 80
+    assert all(r.source for r in rows)
+    assert main(["check"]) == 0
+
+
+def test_context_conditions_parse():
+    rows = parse_table([HEADER, "bosom\tbreast\ttortured\t0.5\t\t+breast cancer;-poetry\tx\n"], "t")
+    assert rows[0].context == ((True, ("breast", "cancer")), (False, ("poetry",)))
+
+
+SPUN_DOC = (
+    "Our widgetry area unit extremely popular. It's Associate in Nursing in progress method. "
+    "The 2 teams will have conflicting views on the sole metric within the finish that basically counts."
+)
+
+
+def test_user_table_adds_a_swap(tmp_path):
+    p = write(tmp_path, "widgetry\tgadgets\tuser\t0.9\t\t\tmy own row\n")
+    r = wordfix.Restorer(extra_tables=[str(p)]).restore(SPUN_DOC)
+    assert "Our gadgets are" in r.text
+    e = next(e for e in r.edits if e.after == "gadgets")
+    assert e.source == "user.tsv:2 (user)"
+
+
+def test_protected_terms_are_never_edited():
+    plain = wordfix.Restorer().restore(SPUN_DOC)
+    assert any(e.before == "Associate in Nursing" for e in plain.edits)
+    r = wordfix.Restorer(protect=["Associate in Nursing", "within"]).restore(SPUN_DOC)
+    assert "Associate in Nursing" in r.text
+    assert not any("within" in e.before.lower() for e in r.edits)
