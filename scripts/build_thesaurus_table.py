@@ -35,10 +35,19 @@ POS_MAP = {"noun": "noun", "verb": "verb", "adj": "adj", "adv": "adv"}
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
 
+def spelling_variant(a: str, b: str) -> bool:
+    """British/American or hyphenation variants ("metre"/"meter", "e-mail"/"email"):
+    never worth restoring, and a British text must not look spun."""
+    from rapidfuzz.distance import Levenshtein
+
+    x, y = re.sub(r"[^a-z]", "", a.lower()), re.sub(r"[^a-z]", "", b.lower())
+    return x == y or (x[:1] == y[:1] and Levenshtein.normalized_similarity(x, y) >= 0.75 and abs(len(x) - len(y)) <= 2)
+
+
 def usable(entry: str, head: str) -> bool:
     """Whether a spinner replacing `head` could write `entry`."""
     e, h = entry.lower(), head.lower()
-    if e == h:
+    if e == h or spelling_variant(e, h):
         return False
     words = e.replace("-", " ").split()
     return h not in words and (" " not in h or h not in e)

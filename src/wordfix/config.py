@@ -19,6 +19,11 @@ class Config:
     protect:         words or phrases that are never edited (case-insensitive).
     min_confidence:  an edit is made only if its posterior is at least this.
     spin_prior:      prior probability that a document is spun at all.
+    min_spin:        nothing is edited in a document whose posterior probability of
+                     being spun is below this (clean text passes through untouched).
+    length_bonus:    log-probability credit per word of a hypothesis, against the
+                     language model's preference for fewer words (as the word
+                     insertion penalty of speech recognisers).
     max_candidates:  originals kept per span after shortlisting by prior.
     lm_weight:       weight of language-model log probabilities against the channel.
     beam:            hypotheses kept per position when decoding a region jointly.
@@ -31,7 +36,9 @@ class Config:
     extra_tables: tuple[str, ...] = ()
     protect: tuple[str, ...] = ()
     min_confidence: float = 0.5
-    spin_prior: float = 0.1
+    spin_prior: float = 0.002
+    min_spin: float = 0.5
+    length_bonus: float = 0.0
     max_candidates: int = 10
     lm_weight: float = 0.5
     beam: int = 12

@@ -25,7 +25,7 @@ from .candidates import Span
 from .score import ContextScorer, lm_words
 
 LAMBDA_GRID = tuple(x / 100 for x in range(10, 71, 5))
-MAX_LOG_R = 8.0  # one span cannot say more than this about the document
+MAX_LOG_R = 6.0  # one span cannot say more than this about the document
 
 
 @dataclass(frozen=True, slots=True)

@@ -129,10 +129,10 @@ class Restorer:
         spans = build_spans(matches, units, seq, self.generator, protected)
         if not spans:
             return [], None, n_words, 0
-        scorer = ContextScorer(self.lm, units, seq)
+        scorer = ContextScorer(self.lm, units, seq, c.length_bonus)
         log_ratios = span_log_ratios(scorer, spans, c.lm_weight)
         est = estimate(log_ratios, math.log(c.spin_prior / (1 - c.spin_prior)), n_words)
-        lam = est.rate * est.probability
+        lam = est.rate if est.probability >= c.min_spin else 0.0
         decisions = decide(scorer, spans, lam, c.lm_weight, c.beam)
         if c.scorer == "neural" and decisions:
             decisions = self.neural.rescore(units, seq, scorer, spans, decisions, lam)

@@ -25,8 +25,9 @@ def lm_words(words: Sequence[str]) -> tuple[str, ...]:
 class ContextScorer:
     """Scores hypotheses over one document's unit sequence with an n-gram model."""
 
-    def __init__(self, lm, units: list[Unit], seq: list[int]):
+    def __init__(self, lm, units: list[Unit], seq: list[int], length_bonus: float = 0.0):
         self.lm = lm
+        self.length_bonus = length_bonus
         self.n = len(seq)
         self.lmw: list[str | None] = []
         self.bos: list[bool] = []
@@ -58,8 +59,9 @@ class ContextScorer:
         return (got[0], got[1] if len(got) > 1 else "")
 
     def emit(self, state: State, words: Sequence[str]) -> tuple[State, float]:
-        """Score words after a state; returns the new state and the log probability."""
-        lp = 0.0
+        """Score words after a state; returns the new state and the log probability
+        (plus the length bonus for each word)."""
+        lp = self.length_bonus * len(words)
         h1, h2 = state
         logp = self.lm.logp
         for w in words:
