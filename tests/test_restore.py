@@ -62,7 +62,9 @@ def test_diff_formats(r):
 
 
 def test_case_is_reapplied():
-    text = "Associate in Nursing apple a day keeps the doctor away. They bought Associate in Nursing old house by the sea."
+    text = (
+        "Associate in Nursing apple a day keeps the doctor away. They bought Associate in Nursing old house by the sea."
+    )
     out = wordfix.restore(text + " It's Associate in Nursing in progress method.").text
     assert out.startswith("An apple")
     assert "an old house" in out

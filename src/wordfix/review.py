@@ -1,0 +1,604 @@
+"""Editors review proposed edits before publishing: ``wordfix review`` and ``wordfix apply``.
+
+``wordfix review FILE -o review.html`` writes one self-contained HTML page (no network,
+inline CSS and JS, works from file://) where an editor accepts or rejects each edit and
+exports the accepted text and a *decisions* JSON. ``wordfix review FILE --interactive``
+does the same in the terminal, one prompt per edit like ``git add -p``.
+``wordfix apply FILE --decisions D.json`` applies exactly the accepted edits to FILE,
+after checking that FILE is the text that was reviewed.
+
+The decisions JSON, schema ``wordfix.decisions/1`` (the page and the terminal write the
+same shape; ``apply`` reads the keys marked *)::
+
+    {
+      "schema": "wordfix.decisions/1",                 # *
+      "input": {"name": str,                           # the file name, for people
+                "sha256": str,                         # * hex SHA-256 of the input text as UTF-8
+                "chars": int},                         # its length in characters (code points)
+      "tool": str, "created": str,                     # who wrote it, when (ISO 8601, UTC)
+      "threshold": float | null,                       # the page's confidence slider, if used
+      "summary": {"accepted": int, "rejected": int, "undecided": int, "total": int},
+      "edits": [                                       # * every proposed edit, by index
+        {"index": int,                                 # * position in Restoration.edits
+         "start": int, "end": int,                     # * character offsets into the input
+         "before": str,                                # * input[start:end]
+         "proposed": str,                              # what wordfix proposed
+         "after": str,                                 # * the replacement to apply if accepted
+         "confidence": float, "source": str,           # as in the restoration
+         "decision": "accept" | "reject" | "undecided",  # *
+         "by": "hand" | "threshold" | "bulk" | null}   # how it was decided
+      ]
+    }
+
+``after`` differs from ``proposed`` when the editor picked another alternative or typed
+a replacement. The SHA-256 is that of the file's bytes when the file is UTF-8; files are
+read without newline translation, so offsets count a CRLF as two characters.
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import hashlib
+import html
+import json
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from itertools import pairwise
+from pathlib import Path
+from typing import TextIO
+
+from . import __version__
+from .restoration import Edit, Restoration, apply_edits
+
+DECISIONS_SCHEMA = "wordfix.decisions/1"
+ACCEPT, REJECT, UNDECIDED = "accept", "reject", "undecided"
+DECISION_VALUES = (ACCEPT, REJECT, UNDECIDED)
+LOW_CONFIDENCE = 0.8  # the page marks edits below this
+PAGE_TEMPLATE = "review_page.html"
+
+
+def text_sha256(text: str) -> str:
+    """The hex SHA-256 of ``text`` encoded as UTF-8: how a decisions file names its input."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# -- decisions ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What an editor decided about one edit (``index`` into ``Restoration.edits``).
+
+    ``after`` is the text to use when accepted: the proposed one unless the editor
+    chose an alternative or typed one. ``by`` says how: "hand", "threshold", "bulk".
+    """
+
+    index: int
+    edit: Edit
+    decision: str = UNDECIDED
+    after: str | None = None
+    by: str | None = None
+
+    @property
+    def replacement(self) -> str:
+        return self.edit.after if self.after is None else self.after
+
+
+def decisions_document(
+    r: Restoration, decisions: Iterable[Decision], *, name: str = "", tool: str = "", threshold: float | None = None
+) -> dict:
+    """The decisions JSON (schema ``wordfix.decisions/1``) for ``r``; edits without a
+    Decision are written as undecided."""
+    by_index = {d.index: d for d in decisions}
+    edits = []
+    for i, e in enumerate(r.edits):
+        d = by_index.get(i, Decision(i, e))
+        edits.append(
+            {
+                "index": i,
+                "start": e.start,
+                "end": e.end,
+                "before": e.before,
+                "proposed": e.after,
+                "after": d.replacement,
+                "confidence": e.confidence,
+                "source": e.source,
+                "decision": d.decision,
+                "by": d.by,
+            }
+        )
+    count = {v: sum(x["decision"] == v for x in edits) for v in DECISION_VALUES}
+    return {
+        "schema": DECISIONS_SCHEMA,
+        "input": {"name": name, "sha256": text_sha256(r.original), "chars": len(r.original)},
+        "tool": tool or f"wordfix {__version__}",
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "threshold": threshold,
+        "summary": {
+            "accepted": count[ACCEPT],
+            "rejected": count[REJECT],
+            "undecided": count[UNDECIDED],
+            "total": len(edits),
+        },
+        "edits": edits,
+    }
+
+
+class DecisionsError(ValueError):
+    """A decisions file that does not fit the text it is applied to, or is malformed."""
+
+
+@dataclass(frozen=True, slots=True)
+class Applied:
+    """The result of applying a decisions file: the text and what was counted."""
+
+    text: str
+    accepted: int
+    rejected: int
+    undecided: int
+
+
+def apply_decisions(text: str, doc: dict) -> Applied:
+    """Apply the accepted edits of a decisions document to ``text``.
+
+    Refuses (DecisionsError) when the document is not ``wordfix.decisions/1``, when
+    ``text`` is not the reviewed input (SHA-256), or when any edit's offsets or
+    ``before`` do not match ``text``: an edit that does not fit is never applied.
+    """
+    if not isinstance(doc, dict) or doc.get("schema") != DECISIONS_SCHEMA:
+        found = doc.get("schema") if isinstance(doc, dict) else type(doc).__name__
+        raise DecisionsError(f"not a wordfix decisions file (schema {found!r}, expected {DECISIONS_SCHEMA!r})")
+    source = doc.get("input")
+    want = source.get("sha256") if isinstance(source, dict) else None
+    if not isinstance(want, str):
+        raise DecisionsError("the decisions file does not name its input (input.sha256 is missing)")
+    have = text_sha256(text)
+    if want.lower() != have:
+        raise DecisionsError(
+            f"the text is not the one that was reviewed: its sha256 is {have[:12]}…, "
+            f"the decisions were made for {want[:12]}… (was the file changed after the review?)"
+        )
+    entries = doc.get("edits")
+    if not isinstance(entries, list):
+        raise DecisionsError("the decisions file has no list of edits")
+    seen: set[int] = set()
+    chosen: list[tuple[int, Edit]] = []
+    counts = dict.fromkeys(DECISION_VALUES, 0)
+    for n, x in enumerate(entries):
+        index = x.get("index") if isinstance(x, dict) else None
+        where = f"edit {index}" if isinstance(index, int) else f"entry {n} of edits"
+        if not isinstance(x, dict) or not isinstance(index, int) or isinstance(index, bool):
+            raise DecisionsError(f"{where} has no integer index")
+        if index in seen:
+            raise DecisionsError(f"edit {index} is listed twice")
+        seen.add(index)
+        start, end, before, after, decision = (x.get(k) for k in ("start", "end", "before", "after", "decision"))
+        if decision not in DECISION_VALUES:
+            raise DecisionsError(f"{where}: decision {decision!r} is not one of {', '.join(DECISION_VALUES)}")
+        if not (_is_int(start) and _is_int(end) and isinstance(before, str) and isinstance(after, str)):
+            raise DecisionsError(f"{where}: start, end (integers), before and after (strings) are required")
+        if not 0 <= start <= end <= len(text):
+            raise DecisionsError(f"{where}: offsets {start}:{end} are outside the text ({len(text)} characters)")
+        if text[start:end] != before:
+            raise DecisionsError(
+                f"{where}: expects {before!r} at {start}:{end} but the text there is {text[start:end]!r}"
+            )
+        counts[decision] += 1
+        if decision == ACCEPT:
+            chosen.append((index, Edit(start, end, before, after, 1.0, "review")))
+    chosen.sort(key=lambda ie: ie[1].start)
+    for (i, a), (j, b) in pairwise(chosen):
+        if b.start < a.end:
+            raise DecisionsError(f"accepted edits {i} and {j} overlap ({a.start}:{a.end} and {b.start}:{b.end})")
+    return Applied(apply_edits(text, [e for _, e in chosen]), counts[ACCEPT], counts[REJECT], counts[UNDECIDED])
+
+
+def _is_int(v: object) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+# -- the HTML page ----------------------------------------------------------------------
+
+
+def alternative_text(e: Edit, text: str, source: str) -> str:
+    """The wording an alternative puts into the text: the span itself for "keep", the
+    proposed replacement for the proposed candidate, and otherwise the candidate with the
+    capital letter the proposal was given (tables list originals in lower case)."""
+    if source == "keep":
+        return e.before
+    if text.lower() == e.after.lower():
+        return e.after
+    letters = [c for c in e.after if c.isalpha()]
+    if len(letters) > 1 and all(c.isupper() for c in letters):
+        return text.upper()
+    if e.after[:1].isupper() and text[:1].islower():
+        return text[:1].upper() + text[1:]
+    return text
+
+
+def _display_order(r: Restoration) -> list[tuple[int, Edit]]:
+    """Edits with their indices in input order; refuses overlapping edits."""
+    order = sorted(enumerate(r.edits), key=lambda ie: (ie[1].start, ie[1].end))
+    for (_, a), (_, b) in pairwise(order):
+        if b.start < a.end:
+            raise ValueError(f"edits overlap at {b.start}: {a.before!r} and {b.before!r}")
+    return order
+
+
+def page_data(r: Restoration, name: str = "") -> dict:
+    """The JSON the page embeds: the text cut into ``segments`` between the edits (so the
+    page never slices by offset, since JavaScript counts UTF-16 units, not code points),
+    the edits in input order with their alternatives, and the input's identity."""
+    order = _display_order(r)
+    segments, pos = [], 0
+    for _, e in order:
+        segments.append(r.original[pos : e.start])
+        pos = e.end
+    segments.append(r.original[pos:])
+    edits = []
+    for i, e in order:
+        alts = sorted(e.alternatives, key=lambda a: -a.probability)
+        edits.append(
+            {
+                "index": i,
+                "start": e.start,
+                "end": e.end,
+                "before": e.before,
+                "after": e.after,
+                "confidence": e.confidence,
+                "source": e.source,
+                "alternatives": [
+                    {
+                        "text": a.text,
+                        "apply": alternative_text(e, a.text, a.source),
+                        "probability": a.probability,
+                        "source": a.source,
+                    }
+                    for a in alts
+                ],
+            }
+        )
+    return {
+        "version": __version__,
+        "input": {"name": name, "sha256": text_sha256(r.original), "chars": len(r.original)},
+        "stem": Path(name).stem or "text",
+        "segments": segments,
+        "edits": edits,
+    }
+
+
+def script_json(obj: object) -> str:
+    """JSON that is safe inside ``<script type="application/json">``: ``<``, ``>`` and
+    ``&`` are written as ``\\u`` escapes, so no ``</script>`` or ``<!--`` can occur."""
+    s = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        s = s.replace(ch, esc)
+    return s
+
+
+def _document_html(r: Restoration) -> str:
+    """The text as HTML, one ``<div class="line">`` per input line (so that deciding an
+    edit lays out one line, not the whole text), each edit a focusable span (the first
+    one in the tab order; the page moves it)."""
+    out = ['<div class="line">']
+
+    def plain(text: str) -> None:
+        out.append('</div><div class="line">'.join(html.escape(line, quote=False) for line in text.split("\n")))
+
+    pos = 0
+    for k, (_, e) in enumerate(_display_order(r)):
+        plain(r.original[pos : e.start])
+        low = " low" if e.confidence < LOW_CONFIDENCE else ""
+        out.append(
+            f'<span class="edit{low}" data-k="{k}" data-state="undecided" tabindex="{0 if k == 0 else -1}">'
+            f"<del>{html.escape(e.before, quote=False)}</del><ins>{html.escape(e.after, quote=False)}</ins></span>"
+        )
+        pos = e.end
+    plain(r.original[pos:].removesuffix("\n"))
+    out.append("</div>")
+    return "".join(out)
+
+
+def _template() -> str:
+    from importlib.resources import files
+
+    return files(__package__).joinpath(PAGE_TEMPLATE).read_text(encoding="utf-8")
+
+
+def build_page(r: Restoration, *, name: str = "", title: str | None = None) -> str:
+    """The review page for ``r`` as one self-contained HTML document."""
+    spin = f"Spin score {r.spin_score:.2f}" + (f": {r.spin_reason}" if r.spin_reason else "")
+    fields = {
+        "TITLE": html.escape(title or name or "Untitled text"),
+        "VERSION": html.escape(__version__),
+        "SPIN": html.escape(spin),
+        "COUNT": str(len(r.edits)),
+        "LOW": f"{LOW_CONFIDENCE:.0%}",
+        "DOCUMENT": _document_html(r),
+        "DATA": script_json(page_data(r, name)),
+    }
+    # One pass, so text inside the filled-in fields is never taken for a marker.
+    return re.sub(r"\{\{([A-Z]+)\}\}", lambda m: fields.get(m.group(1), m.group(0)), _template())
+
+
+# -- the terminal review ------------------------------------------------------------------
+
+HELP = """\
+y - accept this edit
+n - reject this edit
+a - accept this edit and all the remaining ones
+q - quit: reject this edit and all the remaining ones
+e - type your own replacement for this span
+? - print this help
+"""
+SHOWN_ALTERNATIVES = 5  # the terminal lists this many, most probable first
+_ANSWERS = {"y": "y", "yes": "y", "n": "n", "no": "n", "a": "a", "all": "a", "q": "q", "quit": "q", "e": "e", "?": "?"}
+
+
+def _paint(s: str, code: str, color: bool) -> str:
+    return f"\x1b[{code}m{s}\x1b[0m" if color and s else s
+
+
+def context_line(text: str, e: Edit, width: int = 70) -> tuple[str, str]:
+    """The text of the edit's line before and after it, at most about ``width``
+    characters each, cut at spaces and marked with an ellipsis where cut."""
+    line_start = text.rfind("\n", 0, e.start) + 1
+    line_end = text.find("\n", e.end)
+    line_end = len(text) if line_end < 0 else line_end
+    a, b = max(line_start, e.start - width), min(line_end, e.end + width)
+    if a > line_start:
+        space = text.find(" ", a, e.start)
+        a = space + 1 if space >= 0 else a
+    if b < line_end:
+        space = text.rfind(" ", e.end, b)
+        b = space if space >= 0 else b
+    return ("…" if a > line_start else "") + text[a : e.start], text[e.end : b] + ("…" if b < line_end else "")
+
+
+def _describe(r: Restoration, e: Edit, lineno: int, width: int, color: bool) -> str:
+    """What the terminal shows about one edit: where, how sure, from which table row,
+    the line around it with the change marked, and the likeliest alternatives."""
+    head, tail = context_line(r.original, e, width)
+    mark = _paint(f"[-{e.before}-]", "31", color) + _paint(f"{{+{e.after}+}}", "32", color)
+    lines = [_paint(f"line {lineno}: confidence {e.confidence:.1%}, {e.source}", "1", color), f"  {head}{mark}{tail}"]
+    ranked = sorted(e.alternatives, key=lambda a: -a.probability)
+    if ranked:
+        alts = " · ".join(
+            f"{alternative_text(e, a.text, a.source)!r} {a.probability:.1%}" + (" (keep)" if a.source == "keep" else "")
+            for a in ranked[:SHOWN_ALTERNATIVES]
+        )
+        more = len(ranked) - SHOWN_ALTERNATIVES
+        lines.append(f"  alternatives: {alts}" + (f" · {more} more" if more > 0 else ""))
+    return "\n".join(lines) + "\n"
+
+
+def _read_answer(answers: TextIO, ui: TextIO) -> str | None:
+    """One line of ``answers`` without its line end, or None at the end of input.
+    Answers that do not come from a terminal are echoed, as a terminal would show them."""
+    line = answers.readline()
+    if not line:
+        return None
+    if not answers.isatty():
+        ui.write(line if line.endswith("\n") else line + "\n")
+    return line.rstrip("\r\n")
+
+
+def interactive_review(
+    r: Restoration, answers: TextIO, ui: TextIO, *, color: bool = False, width: int = 70
+) -> list[Decision]:
+    """Ask about each edit in input order, reading answers from ``answers`` and writing
+    to ``ui``; returns one Decision per edit. End of input counts as ``q``."""
+    order = _display_order(r)
+    decisions: dict[int, Decision] = {}
+    rest: str | None = None  # "a" or "q" once the editor decided the rest at once
+    line_starts = [0] + [m.end() for m in re.finditer("\n", r.original)]
+    for k, (i, e) in enumerate(order):
+        if rest is not None:
+            decisions[i] = Decision(i, e, ACCEPT if rest == "a" else REJECT, by="bulk")
+            continue
+        progress = f"({k + 1}/{len(order)})"
+        ui.write(f"{progress} " + _describe(r, e, bisect.bisect_right(line_starts, e.start), width, color))
+        while True:
+            ui.write(_paint(f"{progress} Accept this edit [y,n,a,q,e,?]? ", "1;34", color))
+            ui.flush()
+            line = _read_answer(answers, ui)
+            if line is None:
+                ui.write("\n(end of input: rejecting this edit and the remaining ones)\n")
+            answer = "q" if line is None else _ANSWERS.get(line.strip().lower())
+            if answer is None or answer == "?":
+                if answer is None:
+                    ui.write(f"Unknown answer {line.strip()!r}.\n")
+                ui.write(_paint(HELP.rstrip("\n"), "1;31", color) + "\n")
+                continue
+            if answer == "e":
+                ui.write(f"Replace {e.before!r} with (an empty line goes back): ")
+                ui.flush()
+                typed = _read_answer(answers, ui)
+                if not typed:
+                    continue
+                decisions[i] = Decision(i, e, ACCEPT, typed, "hand")
+            else:
+                decisions[i] = Decision(i, e, ACCEPT if answer in ("y", "a") else REJECT, by="hand")
+            rest = answer if answer in ("a", "q") else None
+            break
+        ui.write("\n")
+    return [decisions[i] for i in sorted(decisions)]
+
+
+def apply_review(r: Restoration, decisions: Sequence[Decision]) -> str:
+    """The input with the accepted decisions applied (with their chosen replacements)."""
+    return apply_edits(r.original, [replace(d.edit, after=d.replacement) for d in decisions if d.decision == ACCEPT])
+
+
+# -- the commands ----------------------------------------------------------------------------
+
+
+def register(subparsers) -> None:
+    """Add ``review`` and ``apply`` to the ``wordfix`` command (called by cli.py)."""
+    rv = subparsers.add_parser(
+        "review",
+        help="review the proposed edits: an HTML page, or --interactive in the terminal",
+        description="Restore FILE and let an editor accept or reject each edit: write a self-contained HTML "
+        "review page (default), or ask edit by edit in the terminal (--interactive).",
+    )
+    rv.add_argument("file", metavar="FILE", help="the text to restore and review (- for stdin, page only)")
+    rv.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT",
+        help="where to write the page (or, with --interactive, the reviewed text); default: stdout",
+    )
+    rv.add_argument("--interactive", "-i", action="store_true", help="review in the terminal, like git add -p")
+    rv.add_argument("--decisions-out", metavar="JSON", help="with --interactive: also write the decisions JSON here")
+    rv.add_argument("--title", help="the page's title (default: the file name)")
+    rv.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colours in --interactive mode (auto: when the prompts go to a terminal and NO_COLOR is unset)",
+    )
+    rv.add_argument("--encoding", default="utf-8")
+    rv.add_argument("--table", action="append", help="an extra table file (repeatable)")
+    rv.add_argument("--protect", action="append", help="a word or phrase never to edit (repeatable)")
+    rv.set_defaults(func=_cmd_review)
+
+    ap = subparsers.add_parser(
+        "apply",
+        help="apply the accepted edits of a decisions JSON to FILE",
+        description="Apply exactly the accepted edits of DECISIONS (from the review page or review --interactive) "
+        "to FILE. Refuses, writing nothing, if FILE is not the reviewed text or an edit does not fit it.",
+    )
+    ap.add_argument("file", metavar="FILE", help="the text that was reviewed")
+    ap.add_argument("--decisions", "-d", required=True, metavar="JSON", help="the decisions JSON")
+    ap.add_argument("-o", "--output", metavar="OUT", help="where to write the result (default: stdout)")
+    ap.add_argument("--encoding", default="utf-8")
+    ap.set_defaults(func=_cmd_apply)
+
+
+def _error(message: str) -> int:
+    """Report a failure of the run (exit code 1)."""
+    print(f"wordfix: {message}", file=sys.stderr)
+    return 1
+
+
+def _usage(message: str) -> int:
+    """Report a wrong combination of options (exit code 2, as argparse does)."""
+    print(f"wordfix: {message}", file=sys.stderr)
+    return 2
+
+
+def read_text(path: str, encoding: str = "utf-8") -> str:
+    """A file's text exactly as it is (no newline translation), or stdin for ``-``."""
+    if path == "-":
+        return sys.stdin.read()
+    with open(path, encoding=encoding, newline="") as f:
+        return f.read()
+
+
+def write_text(path: str | None, text: str, encoding: str = "utf-8") -> None:
+    """Write to ``path`` atomically (a temporary file renamed over it), or to stdout."""
+    if path is None or path == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as f:
+            f.write(text)
+        os.chmod(tmp, _file_mode(target))
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _file_mode(target: Path) -> int:
+    """The mode a file written in place of ``target`` should have: the old file's, or
+    what ``open`` would give a new one (mkstemp makes files private)."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _read_or_fail(path: str, encoding: str) -> str | None:
+    try:
+        return read_text(path, encoding)
+    except UnicodeDecodeError as e:
+        _error(f"{path}: not {encoding} text ({e.reason}); try --encoding")
+    except OSError as e:
+        _error(f"{path}: {e.strerror}")
+    return None
+
+
+def _cmd_review(args: argparse.Namespace) -> int:
+    if args.interactive and args.file == "-":
+        return _usage("review --interactive reads its answers from stdin, so FILE cannot be -")
+    if args.decisions_out and not args.interactive:
+        return _usage("--decisions-out goes with --interactive (the page exports its own decisions)")
+    if not args.interactive and not args.output and sys.stdout.isatty():
+        return _usage("the review page is HTML: write it to a file with -o review.html (or redirect stdout)")
+    text = _read_or_fail(args.file, args.encoding)
+    if text is None:
+        return 1
+    from .restorer import Restorer
+
+    r = Restorer(extra_tables=tuple(args.table or ()), protect=tuple(args.protect or ())).restore(text)
+    name = "stdin" if args.file == "-" else Path(args.file).name
+    try:
+        if not args.interactive:
+            write_text(args.output, build_page(r, name=name, title=args.title))
+            return 0
+        # The prompts go where the result does not: stdout when the result goes to a file.
+        ui = sys.stdout if args.output and args.output != "-" else sys.stderr
+        color = args.color == "always" or (args.color == "auto" and ui.isatty() and not os.environ.get("NO_COLOR"))
+        if not r.edits:
+            ui.write("No edits to review.\n")
+        decisions = interactive_review(r, sys.stdin, ui, color=color)
+        accepted = sum(d.decision == ACCEPT for d in decisions)
+        if r.edits:
+            ui.write(f"Accepted {accepted} of {len(decisions)} edits.\n")
+        ui.flush()
+        if args.decisions_out:
+            doc = decisions_document(r, decisions, name=name, tool=f"wordfix {__version__} review --interactive")
+            write_text(args.decisions_out, json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+        write_text(args.output, apply_review(r, decisions), args.encoding)
+    except OSError as e:
+        return _error(f"{e.filename or args.output}: {e.strerror}")
+    return 0
+
+
+def _cmd_apply(args: argparse.Namespace) -> int:
+    text = _read_or_fail(args.file, args.encoding)
+    if text is None:
+        return 1
+    try:
+        with open(args.decisions, encoding="utf-8") as f:
+            doc = json.load(f)
+    except OSError as e:
+        return _error(f"{args.decisions}: {e.strerror}")
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        return _error(f"{args.decisions}: not a JSON file ({e})")
+    try:
+        result = apply_decisions(text, doc)
+    except DecisionsError as e:
+        return _error(f"refusing to apply {args.decisions} to {args.file}: {e}; nothing was written")
+    try:
+        write_text(args.output, result.text, args.encoding)
+    except OSError as e:
+        return _error(f"{args.output}: {e.strerror}")
+    print(
+        f"wordfix: applied {result.accepted} accepted edits ({result.rejected} rejected, "
+        f"{result.undecided} undecided left as they were)",
+        file=sys.stderr,
+    )
+    return 0
