@@ -46,6 +46,7 @@ class Candidate:
     relation: str
     rows: tuple[Row, ...] = ()
     shortlist: float = 0.0  # log prior + log P_LM(original), for ranking before context
+    lm: tuple[str, ...] = ()  # the words as the language model reads them
 
     @property
     def source(self) -> str:
@@ -60,7 +61,8 @@ class Span:
     end: int
     candidates: list[Candidate]
     artifact: bool = False  # some row says this is a spinner artifact
-    gains: list[float] = field(default_factory=list)  # LM log-ratio of each candidate vs keep
+    text: str = ""  # the spun words, for messages
+    gains: list[float] = field(default_factory=list)  # weighted LM log-ratio of each candidate vs keep
 
 
 # Curated relations keep candidates the language model does not know.
@@ -129,7 +131,7 @@ class CandidateGenerator:
 
     def _finish(self, grouped: dict[str, list]) -> list[Candidate]:
         cands = [
-            Candidate(text, words, prior, rel, tuple(rows), math.log(prior) + self._lm_logp(words))
+            Candidate(text, words, prior, rel, tuple(rows), math.log(prior) + self._lm_logp(words), lm_words(words))
             for text, words, prior, rel, rows in grouped.values()
         ]
         cands.sort(key=lambda c: -c.shortlist)
@@ -191,7 +193,10 @@ def build_spans(
             continue
         spans.append(Span(a, b, lst, any(c.relation == "artifact" for c in lst)))
     spans.sort(key=lambda s: (s.start, s.end))
-    return _with_article_agreement(spans, units, seq)
+    spans = _with_article_agreement(spans, units, seq)
+    for s in spans:
+        s.text = " ".join(units[seq[k]].text for k in range(s.start, s.end))
+    return spans
 
 
 def _doc_phrases_ok(row: Row, doc_words: list[str], cache: dict) -> bool:
@@ -226,8 +231,9 @@ def _with_article_agreement(spans: list[Span], units: list[Unit], seq: list[int]
             else:
                 if art_unit.text[:1].isupper():
                     art = art.capitalize()
+                words = (art.lower(),) + c.words
                 extended.append(
-                    Candidate(f"{art} {c.text}", (art.lower(),) + c.words, c.prior, c.relation, c.rows, c.shortlist)
+                    Candidate(f"{art} {c.text}", words, c.prior, c.relation, c.rows, c.shortlist, lm_words(words))
                 )
         if keep:
             out.append(Span(s.start, s.end, keep, s.artifact))

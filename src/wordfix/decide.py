@@ -18,7 +18,7 @@ import math
 from dataclasses import dataclass
 
 from .candidates import Candidate, Span
-from .score import ContextScorer, State, lm_words
+from .score import ContextScorer, State
 
 
 @dataclass(slots=True)
@@ -53,7 +53,7 @@ def regions(spans: list[Span], scorer: ContextScorer) -> list[tuple[int, int, li
 
 
 def _path_words(path: list[Choice], scorer: ContextScorer) -> list[tuple[str, ...]]:
-    return [scorer.keep_words(a, b) if c is None else lm_words(c.words) for a, b, c in path]
+    return [scorer.keep_words(a, b) if c is None else c.lm for a, b, c in path]
 
 
 def decode_region(
@@ -89,7 +89,7 @@ def decode_region(
             _relax(beams, p + 1 - ra, ns, sc + lm_weight * lp + (log_keep if p in covered else 0.0), (p - ra, state, (p, p + 1, None)))
             for s in starts.get(p, ()):
                 for c in s.candidates:
-                    ns, lp = scorer.emit(state, lm_words(c.words))
+                    ns, lp = scorer.emit(state, c.lm)
                     total = sc + lm_weight * lp + log_lam + math.log(c.prior)
                     _relax(beams, s.end - ra, ns, total, (p - ra, state, (s.start, s.end, c)))
     last = beams[rb - ra]
@@ -142,7 +142,7 @@ def confidence(
     keep_score = lm_weight * (lp + scorer.tail(st, rb, after)) + log_keep * (span.end - span.start)
     options.append(("", keep_score, "keep"))
     for c in span.candidates:
-        st, lp = scorer.emit(hist, lm_words(c.words))
+        st, lp = scorer.emit(hist, c.lm)
         sc = lm_weight * (lp + scorer.tail(st, rb, after)) + math.log(lam * c.prior)
         options.append((c.text, sc, c.source))
     m = max(sc for _, sc, _ in options)
@@ -153,6 +153,42 @@ def confidence(
     return p_chosen, probs
 
 
+def _alone(span: Span, lam: float) -> tuple[int, list[tuple[str, float, str]]]:
+    """Decide a span with no neighbour in reach from the gains ``evidence`` stored:
+    (index of the chosen candidate or -1 for keep, posterior of every option)."""
+    options = [("", math.log1p(-lam) * (span.end - span.start), "keep")]
+    log_lam = math.log(lam)
+    for c, g in zip(span.candidates, span.gains, strict=True):
+        options.append((c.text, g + log_lam + math.log(c.prior), c.source))
+    m = max(sc for _, sc, _ in options)
+    z = sum(math.exp(sc - m) for _, sc, _ in options)
+    probs = [(t, math.exp(sc - m) / z, src) for t, sc, src in options]
+    best = max(range(len(probs)), key=lambda i: probs[i][1])
+    return best - 1, probs
+
+
+PRUNE_MARGIN = 6.0  # nats below the best option of a span, judged with its neighbours kept
+PRUNE_KEEP = 4  # candidates at most per span in joint decoding
+
+
+def prune(spans: list[Span], lam: float) -> list[Span]:
+    """Drop candidates that lose clearly with the neighbours left as they are, and the
+    spans left with none: joint decoding only needs the plausible ones."""
+    out = []
+    log_lam, log_keep = math.log(lam), math.log1p(-lam)
+    for s in spans:
+        if len(s.gains) != len(s.candidates):
+            out.append(s)
+            continue
+        keep = log_keep * (s.end - s.start)
+        scored = [(g + log_lam + math.log(c.prior), c, g) for c, g in zip(s.candidates, s.gains, strict=True)]
+        best = max(keep, max(sc for sc, _, _ in scored))
+        kept = sorted((x for x in scored if x[0] >= best - PRUNE_MARGIN), key=lambda x: -x[0])[:PRUNE_KEEP]
+        if kept:
+            out.append(Span(s.start, s.end, [c for _, c, _ in kept], s.artifact, s.text, [g for _, _, g in kept]))
+    return out
+
+
 def decide(
     scorer: ContextScorer,
     spans: list[Span],
@@ -160,11 +196,22 @@ def decide(
     lm_weight: float = 1.0,
     beam: int = 12,
 ) -> list[Decision]:
-    """Decode every region and return the chosen edits with their confidence."""
+    """Decode every region and return the chosen edits with their confidence.
+
+    Spans alone in their region are decided from the gains ``evidence`` computed
+    (``span.gains``); regions with several spans are decoded jointly.
+    """
     if lam <= 1e-6 or not spans:
         return []
+    spans = prune(spans, lam)
     out: list[Decision] = []
     for ra, rb, group in regions(spans, scorer):
+        if len(group) == 1 and len(group[0].gains) == len(group[0].candidates):
+            span = group[0]
+            best, probs = _alone(span, lam)
+            if best >= 0:
+                out.append(Decision(span, span.candidates[best], probs[best + 1][1], probs))
+            continue
         path = decode_region(scorer, ra, rb, group, lam, lm_weight, beam)
         by_range = {(s.start, s.end): s for s in group}
         for i, (a, b, c) in enumerate(path):

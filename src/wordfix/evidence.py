@@ -22,7 +22,7 @@ import math
 from dataclasses import dataclass
 
 from .candidates import Span
-from .score import ContextScorer, lm_words
+from .score import ContextScorer
 
 LAMBDA_GRID = tuple(x / 100 for x in range(10, 71, 5))
 MAX_LOG_R = 6.0  # one span cannot say more than this about the document
@@ -40,23 +40,27 @@ class SpinEstimate:
 
 
 def span_log_ratios(scorer: ContextScorer, spans: list[Span], lm_weight: float) -> list[tuple[float, str]]:
-    """log R for each span with its neighbours left as they are, and a label."""
+    """log R for each span with its neighbours left as they are, and a label.
+
+    Also stores each candidate's weighted language-model gain over keeping the span
+    in ``span.gains``; the decoder reuses them for spans that stand alone.
+    """
     out = []
+    emit, tail, log = scorer.emit, scorer.tail, math.log
     for s in spans:
         hist = scorer.history(s.start)
-        keep = scorer.keep_words(s.start, s.end)
-        st, lp = scorer.emit(hist, keep)
-        keep_lp = lp + scorer.tail(st, s.end)
-        terms, best, best_c = [], -math.inf, None
+        st, lp = emit(hist, scorer.keep_words(s.start, s.end))
+        keep_lp = lp + tail(st, s.end)
+        gains, terms = [], []
         for c in s.candidates:
-            st, lp = scorer.emit(hist, lm_words(c.words))
-            d = lm_weight * (lp + scorer.tail(st, s.end) - keep_lp) + math.log(c.prior)
-            terms.append(d)
-            if d > best:
-                best, best_c = d, c
+            st, lp = emit(hist, c.lm)
+            g = lm_weight * (lp + tail(st, s.end) - keep_lp)
+            gains.append(g)
+            terms.append(g + log(c.prior))
+        s.gains = gains
         m = max(terms)
-        log_r = min(MAX_LOG_R, m + math.log(sum(math.exp(t - m) for t in terms)))
-        out.append((log_r, f"{' '.join(scorer.keep_words(s.start, s.end))} → {best_c.text}"))
+        log_r = min(MAX_LOG_R, m + log(sum(math.exp(t - m) for t in terms)))
+        out.append((log_r, s))
     return out
 
 
@@ -73,9 +77,14 @@ def estimate(log_ratios: list[tuple[float, str]], prior_logodds: float, n_words:
     z = prior_logodds + best_ll
     prob = 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
     strong = sum(1 for lr, _ in log_ratios if lr > math.log(20))
-    ex = max(log_ratios)[1]
+    ex = _label(max(log_ratios, key=lambda x: x[0])[1])
     reason = (
         f"{strong} of {len(rs)} table spans read ≥20× better restored (strongest: {ex}); "
         f"spin rate {best_l:.2f}, log-likelihood ratio {best_ll:+.1f} over {n_words} words"
     )
     return SpinEstimate(prob, best_l, best_ll, len(rs), strong, ex, reason)
+
+
+def _label(s: Span) -> str:
+    best = max(range(len(s.candidates)), key=lambda i: s.gains[i] + math.log(s.candidates[i].prior))
+    return f"{s.text} → {s.candidates[best].text}"

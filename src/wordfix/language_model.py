@@ -38,12 +38,12 @@ class NgramLM:
         if path is None:
             path = pocketsphinx.get_model_path() + "/en-us/en-us.lm.bin"
         self._model = pocketsphinx.NGramModel.readfile(path)
-        self._memo: dict[tuple[str, str, str], float] = {}
+        self.memo: dict[tuple[str, str, str], float] = {}  # read directly by the hot loops in score.py
 
     def logp(self, w: str, h1: str, h2: str) -> float:
         """Natural-log P(w | h2 h1); an unknown word gets ``OOV_LOGP``."""
         key = (w, h1, h2)
-        v = self._memo.get(key)
+        v = self.memo.get(key)
         if v is None:
             if w == BOS:
                 v = 0.0
@@ -54,9 +54,9 @@ class NgramLM:
                 v = OOV_LOGP if s < -100_000_000 else s * LN_BASE
                 if v < OOV_LOGP:
                     v = OOV_LOGP
-            if len(self._memo) > 2_000_000:
-                self._memo.clear()
-            self._memo[key] = v
+            if len(self.memo) > 2_000_000:
+                self.memo.clear()
+            self.memo[key] = v
         return v
 
     def known(self, w: str) -> bool:

@@ -38,6 +38,16 @@ class ContextScorer:
             else:
                 self.lmw.append(None)
             self.bos.append(u.kind == WORD and u.sent_start)
+        # follow[q]: the (at most two) model words read from position q on, with </s>
+        # when the sentence ends first; the context every hypothesis ending at q shares.
+        self.follow: list[tuple[str, ...]] = [()] * (self.n + 1)
+        self.follow[self.n] = (EOS,)
+        for q in range(self.n - 1, -1, -1):
+            nxt = self.follow[q + 1] if not (q + 1 < self.n and self.bos[q + 1]) else (EOS,)
+            w = self.lmw[q]
+            self.follow[q] = ((w,) + nxt)[:2] if w else nxt
+            if w and len(self.follow[q]) == 1:  # w then the sentence ends
+                self.follow[q] = (w, EOS)
 
     def history(self, p: int) -> State:
         """The two model words before position p in its sentence (``<s>`` at its start)."""
@@ -63,9 +73,10 @@ class ContextScorer:
         (plus the length bonus for each word)."""
         lp = self.length_bonus * len(words)
         h1, h2 = state
-        logp = self.lm.logp
+        memo = self.lm.memo
         for w in words:
-            lp += logp(w, h1, h2)
+            v = memo.get((w, h1, h2))
+            lp += self.lm.logp(w, h1, h2) if v is None else v
             h1, h2 = w, h1
         return (h1, h2), lp
 
@@ -73,8 +84,16 @@ class ContextScorer:
         """Log probability of what follows a hypothesis: the given words, then the
         text from position q on, until two words are read or the sentence ends."""
         h1, h2 = state
-        lp, read = 0.0, 0
         logp = self.lm.logp
+        if not words_after:
+            lp = 0.0
+            memo = self.lm.memo
+            for w in self.follow[q] if q < self.n and not self.bos[q] else (EOS,):
+                v = memo.get((w, h1, h2))
+                lp += logp(w, h1, h2) if v is None else v
+                h1, h2 = w, h1
+            return lp
+        lp, read = 0.0, 0
         for w in words_after:
             if read == 2:
                 return lp
