@@ -62,7 +62,10 @@ class Span:
     candidates: list[Candidate]
     artifact: bool = False  # some row says this is a spinner artifact
     text: str = ""  # the spun words, for messages
+    lam_factor: float = 1.0  # how much likelier than average a swap is here (sentence starts)
     gains: list[float] = field(default_factory=list)  # weighted LM log-ratio of each candidate vs keep
+    chan: list[float] = field(default_factory=list)  # log channel prior of each candidate (decide.channel)
+    keep: float = 0.0  # log probability that a unit of the span was left alone
 
 
 # Curated relations keep candidates the language model does not know.

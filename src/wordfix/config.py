@@ -24,6 +24,8 @@ class Config:
     length_bonus:    log-probability credit per word of a hypothesis, against the
                      language model's preference for fewer words (as the word
                      insertion penalty of speech recognisers).
+    type_evidence:   let the other occurrences of a word type in the document count
+                     (the spinner maps a word the same way each time).
     max_candidates:  originals kept per span after shortlisting by prior.
     lm_weight:       weight of language-model log probabilities against the channel.
     beam:            hypotheses kept per position when decoding a region jointly.
@@ -39,6 +41,7 @@ class Config:
     spin_prior: float = 0.002
     min_spin: float = 0.5
     length_bonus: float = 0.0
+    type_evidence: bool = True
     max_candidates: int = 10
     lm_weight: float = 0.5
     beam: int = 12

@@ -4,21 +4,32 @@ For a span s and an original w the decoder weighs
 
     P_LM(… w …) · λ · P(s | w)     against     P_LM(… s …) · (1 − λ)
 
-where λ is the document's spin rate (see ``evidence``). Neighbouring spans are decoded
+where λ is the document's spin rate (see ``evidence``), adjusted where the text
+itself says more: at sentence starts (the spinner lower-cases what it swaps) and for
+word types that occur several times (the spinner maps a word the same way each
+time, so what the other occurrences say counts). Neighbouring spans are decoded
 together (Viterbi over the 3-gram states, beam-pruned), since swaps cluster: "a
-similar sense of humor, a similar goals". With a 3-gram model, two untouched words
-in a row cut all dependencies, so the text splits into small independent regions.
-Each chosen edit gets a confidence: its posterior against keeping the span and the
+similar sense of humor, a similar goals". With a 3-gram model two untouched words in
+a row cut all dependencies, so the text splits into small independent regions. Each
+chosen edit gets a confidence: its posterior against keeping the span and the span's
 other candidates, with the rest of the decoded text fixed.
 """
 
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from dataclasses import dataclass
 
 from .candidates import Candidate, Span
 from .score import ContextScorer, State
+
+LAM_MAX = 0.9
+LOWER_START = 4.0  # a sentence starting in lower case: the spinner swapped its first words
+UPPER_START = 0.25  # a capitalized sentence start: its first word was most likely kept
+TYPE_PSEUDO = 2.0  # pseudo-occurrences at the base rate when pooling a word type's evidence
+PRUNE_MARGIN = 6.0  # nats below the best option of a span, judged with its neighbours kept
+PRUNE_KEEP = 4  # candidates at most per span in joint decoding
 
 
 @dataclass(slots=True)
@@ -31,6 +42,59 @@ class Decision:
 
 # A choice on a decoded path: (start, end, candidate or None for "keep unit start")
 Choice = tuple[int, int, "Candidate | None"]
+
+
+def sentence_start_factors(spans: list[Span], units, seq) -> None:
+    """Adjust the spin rate of spans at sentence starts.
+
+    The spinner writes its replacements in lower case, also at the start of a
+    sentence ("promoting attracts customers' attention"), and leaves a kept first word
+    capitalized. In a document whose sentences normally start with a capital, a
+    lower-case start is strong evidence of a swap and a capital start evidence against.
+    """
+    starts = [units[i].text for i in seq if units[i].is_word and units[i].sent_start and units[i].text[:1].isalpha()]
+    if len(starts) < 3 or sum(w[:1].isupper() for w in starts) < 0.5 * len(starts):
+        return
+    for s in spans:
+        first = units[seq[s.start]]
+        if first.sent_start and first.text[:1].isalpha():
+            s.lam_factor = UPPER_START if first.text[:1].isupper() else LOWER_START
+
+
+def channel(spans: list[Span], lam: float, type_evidence: bool = True) -> None:
+    """Set each span's channel terms: ``span.keep`` (log probability that a unit was
+    left alone) and ``span.chan`` (log prior that the spinner wrote the span from each
+    candidate).
+
+    The prior of candidate w at one occurrence of s starts at λ·P(s | w). With type
+    evidence, the other occurrences of s in the document update it: the spinner maps a
+    word type the same way each time, so if "promoting" reads as "marketing" in ten
+    places, the eleventh is probably "marketing" too, even where the context is mute.
+    The type's rate is the smoothed mean of what the other occurrences say on their own
+    (an empirical-Bayes estimate), so many weak hints do not add up to certainty.
+    """
+    for s in spans:
+        sl = min(LAM_MAX, lam * s.lam_factor)
+        s.keep = math.log1p(-sl)
+        s.chan = [math.log(sl * c.prior) for c in s.candidates]
+    if not type_evidence:
+        return
+    support: dict[tuple[str, str], list[tuple[Span, int, float]]] = defaultdict(list)
+    for s in spans:
+        if len(s.gains) != len(s.candidates):
+            continue
+        _, probs = _alone(s)
+        for i, c in enumerate(s.candidates):
+            support[(s.text.lower(), c.text.lower())].append((s, i, probs[i + 1][1]))
+    for occ in support.values():
+        if len(occ) < 2:
+            continue
+        total = sum(p for _, _, p in occ)
+        for s, i, p in occ:
+            base = math.exp(s.chan[i])
+            rate = s.lam_factor * (total - p + TYPE_PSEUDO * base) / (len(occ) - 1 + TYPE_PSEUDO)
+            if rate > base:
+                s.chan[i] = math.log(min(LAM_MAX, rate))
 
 
 def regions(spans: list[Span], scorer: ContextScorer) -> list[tuple[int, int, list[Span]]]:
@@ -52,27 +116,34 @@ def regions(spans: list[Span], scorer: ContextScorer) -> list[tuple[int, int, li
     return out
 
 
-def _path_words(path: list[Choice], scorer: ContextScorer) -> list[tuple[str, ...]]:
-    return [scorer.keep_words(a, b) if c is None else c.lm for a, b, c in path]
+def prune(spans: list[Span]) -> list[Span]:
+    """Drop candidates that lose clearly with the neighbours left as they are, and the
+    spans left with none: joint decoding only needs the plausible ones."""
+    out = []
+    for s in spans:
+        if len(s.gains) != len(s.candidates):
+            out.append(s)
+            continue
+        keep = s.keep * (s.end - s.start)
+        scored = [(g + ch, k) for k, (g, ch) in enumerate(zip(s.gains, s.chan, strict=True))]
+        best = max(keep, max(sc for sc, _ in scored))
+        kept = sorted((x for x in scored if x[0] >= best - PRUNE_MARGIN), reverse=True)[:PRUNE_KEEP]
+        if kept:
+            idx = [k for _, k in kept]
+            t = Span(s.start, s.end, [s.candidates[k] for k in idx], s.artifact, s.text, s.lam_factor)
+            t.gains, t.chan, t.keep = [s.gains[k] for k in idx], [s.chan[k] for k in idx], s.keep
+            out.append(t)
+    return out
 
 
-def decode_region(
-    scorer: ContextScorer,
-    ra: int,
-    rb: int,
-    spans: list[Span],
-    lam: float,
-    lm_weight: float,
-    beam: int,
-) -> list[Choice]:
+def decode_region(scorer: ContextScorer, ra: int, rb: int, spans: list[Span], lm_weight: float, beam: int) -> list[Choice]:
     """The best path through one region: a keep or a candidate at each step."""
-    log_keep = math.log1p(-lam)
-    covered = set()
+    keep_cost: dict[int, float] = {}
     starts: dict[int, list[Span]] = {}
     for s in spans:
-        covered.update(range(s.start, s.end))
+        for p in range(s.start, s.end):
+            keep_cost[p] = min(keep_cost.get(p, 0.0), s.keep)
         starts.setdefault(s.start, []).append(s)
-    log_lam = math.log(lam)
     # beams[k]: state -> (score, back pointer (k_prev, state_prev, choice))
     beams: list[dict[State, tuple[float, tuple | None]]] = [{} for _ in range(rb - ra + 1)]
     beams[0][scorer.history(ra)] = (0.0, None)
@@ -83,15 +154,15 @@ def decode_region(
         if len(cur) > beam:
             cur = dict(sorted(cur.items(), key=lambda kv: -kv[1][0])[:beam])
             beams[p - ra] = cur
+        w = scorer.lmw[p]
+        kc = keep_cost.get(p, 0.0)
         for state, (sc, _) in cur.items():
-            w = scorer.lmw[p]
             ns, lp = scorer.emit(state, (w,) if w else ())
-            _relax(beams, p + 1 - ra, ns, sc + lm_weight * lp + (log_keep if p in covered else 0.0), (p - ra, state, (p, p + 1, None)))
+            _relax(beams, p + 1 - ra, ns, sc + lm_weight * lp + kc, (p - ra, state, (p, p + 1, None)))
             for s in starts.get(p, ()):
-                for c in s.candidates:
+                for c, ch in zip(s.candidates, s.chan, strict=True):
                     ns, lp = scorer.emit(state, c.lm)
-                    total = sc + lm_weight * lp + log_lam + math.log(c.prior)
-                    _relax(beams, s.end - ra, ns, total, (p - ra, state, (s.start, s.end, c)))
+                    _relax(beams, s.end - ra, ns, sc + lm_weight * lp + ch, (p - ra, state, (s.start, s.end, c)))
     last = beams[rb - ra]
     best_state, best = None, -math.inf
     for state, (sc, _) in last.items():
@@ -114,18 +185,18 @@ def _relax(beams, k, state, score, back):
         beams[k][state] = (score, back)
 
 
+def _posteriors(options: list[tuple[str, float, str]]) -> list[tuple[str, float, str]]:
+    m = max(sc for _, sc, _ in options)
+    z = sum(math.exp(sc - m) for _, sc, _ in options)
+    return [(t, math.exp(sc - m) / z, src) for t, sc, src in options]
+
+
 def confidence(
-    scorer: ContextScorer,
-    path: list[Choice],
-    idx: int,
-    span: Span,
-    ra: int,
-    lam: float,
-    lm_weight: float,
+    scorer: ContextScorer, path: list[Choice], idx: int, span: Span, ra: int, lm_weight: float
 ) -> tuple[float, list[tuple[str, float, str]]]:
     """Posterior of the path's choice at ``idx`` against keeping the span and the span's
     other candidates, with every other choice of the path fixed."""
-    words = _path_words(path, scorer)
+    words = [scorer.keep_words(a, b) if c is None else c.lm for a, b, c in path]
     hist = scorer.history(ra)
     for ws in words[:idx]:
         hist, _ = scorer.emit(hist, ws)
@@ -135,58 +206,25 @@ def confidence(
         if len(after) >= 2:
             break
     rb = path[-1][1]
-    log_keep = math.log1p(-lam)
-    options: list[tuple[str, float, str]] = []
-    keep_ws = scorer.keep_words(span.start, span.end)
-    st, lp = scorer.emit(hist, keep_ws)
-    keep_score = lm_weight * (lp + scorer.tail(st, rb, after)) + log_keep * (span.end - span.start)
-    options.append(("", keep_score, "keep"))
-    for c in span.candidates:
+    st, lp = scorer.emit(hist, scorer.keep_words(span.start, span.end))
+    options = [("", lm_weight * (lp + scorer.tail(st, rb, after)) + span.keep * (span.end - span.start), "keep")]
+    for c, ch in zip(span.candidates, span.chan, strict=True):
         st, lp = scorer.emit(hist, c.lm)
-        sc = lm_weight * (lp + scorer.tail(st, rb, after)) + math.log(lam * c.prior)
-        options.append((c.text, sc, c.source))
-    m = max(sc for _, sc, _ in options)
-    z = sum(math.exp(sc - m) for _, sc, _ in options)
-    probs = [(t, math.exp(sc - m) / z, src) for t, sc, src in options]
+        options.append((c.text, lm_weight * (lp + scorer.tail(st, rb, after)) + ch, c.source))
+    probs = _posteriors(options)
     chosen = path[idx][2]
-    p_chosen = next(p for t, p, _ in probs[1:] if t == chosen.text)
-    return p_chosen, probs
+    return next(p for t, p, _ in probs[1:] if t == chosen.text), probs
 
 
-def _alone(span: Span, lam: float) -> tuple[int, list[tuple[str, float, str]]]:
+def _alone(span: Span) -> tuple[int, list[tuple[str, float, str]]]:
     """Decide a span with no neighbour in reach from the gains ``evidence`` stored:
     (index of the chosen candidate or -1 for keep, posterior of every option)."""
-    options = [("", math.log1p(-lam) * (span.end - span.start), "keep")]
-    log_lam = math.log(lam)
-    for c, g in zip(span.candidates, span.gains, strict=True):
-        options.append((c.text, g + log_lam + math.log(c.prior), c.source))
-    m = max(sc for _, sc, _ in options)
-    z = sum(math.exp(sc - m) for _, sc, _ in options)
-    probs = [(t, math.exp(sc - m) / z, src) for t, sc, src in options]
+    options = [("", span.keep * (span.end - span.start), "keep")]
+    for c, g, ch in zip(span.candidates, span.gains, span.chan, strict=True):
+        options.append((c.text, g + ch, c.source))
+    probs = _posteriors(options)
     best = max(range(len(probs)), key=lambda i: probs[i][1])
     return best - 1, probs
-
-
-PRUNE_MARGIN = 6.0  # nats below the best option of a span, judged with its neighbours kept
-PRUNE_KEEP = 4  # candidates at most per span in joint decoding
-
-
-def prune(spans: list[Span], lam: float) -> list[Span]:
-    """Drop candidates that lose clearly with the neighbours left as they are, and the
-    spans left with none: joint decoding only needs the plausible ones."""
-    out = []
-    log_lam, log_keep = math.log(lam), math.log1p(-lam)
-    for s in spans:
-        if len(s.gains) != len(s.candidates):
-            out.append(s)
-            continue
-        keep = log_keep * (s.end - s.start)
-        scored = [(g + log_lam + math.log(c.prior), c, g) for c, g in zip(s.candidates, s.gains, strict=True)]
-        best = max(keep, max(sc for sc, _, _ in scored))
-        kept = sorted((x for x in scored if x[0] >= best - PRUNE_MARGIN), key=lambda x: -x[0])[:PRUNE_KEEP]
-        if kept:
-            out.append(Span(s.start, s.end, [c for _, c, _ in kept], s.artifact, s.text, [g for _, _, g in kept]))
-    return out
 
 
 def decide(
@@ -195,6 +233,7 @@ def decide(
     lam: float,
     lm_weight: float = 1.0,
     beam: int = 12,
+    type_evidence: bool = True,
 ) -> list[Decision]:
     """Decode every region and return the chosen edits with their confidence.
 
@@ -203,21 +242,21 @@ def decide(
     """
     if lam <= 1e-6 or not spans:
         return []
-    spans = prune(spans, lam)
+    channel(spans, lam, type_evidence)
     out: list[Decision] = []
-    for ra, rb, group in regions(spans, scorer):
-        if len(group) == 1 and len(group[0].gains) == len(group[0].candidates):
+    for ra, rb, group in regions(prune(spans), scorer):
+        if len(group) == 1:
             span = group[0]
-            best, probs = _alone(span, lam)
+            best, probs = _alone(span)
             if best >= 0:
                 out.append(Decision(span, span.candidates[best], probs[best + 1][1], probs))
             continue
-        path = decode_region(scorer, ra, rb, group, lam, lm_weight, beam)
+        path = decode_region(scorer, ra, rb, group, lm_weight, beam)
         by_range = {(s.start, s.end): s for s in group}
         for i, (a, b, c) in enumerate(path):
             if c is None:
                 continue
             span = by_range[(a, b)]
-            conf, alts = confidence(scorer, path, i, span, ra, lam, lm_weight)
+            conf, alts = confidence(scorer, path, i, span, ra, lm_weight)
             out.append(Decision(span, c, conf, alts))
     return out

@@ -3,6 +3,11 @@
 The fast default is the English 3-gram model shipped in the ``pocketsphinx`` wheel
 (72.5k words, read with ``pocketsphinx.NGramModel``). It is a speech model: it has no
 punctuation, so the text is fed to it as lower-case words with sentence boundaries.
+
+Words outside its vocabulary are not all equally rare: "litres" and "tinned" are
+common on the web, "conjointly" is not. Their probability comes from the Google web
+unigram counts shipped in the ``wordsegment`` package (Apache-2.0), put on the 3-gram
+model's scale; a word unknown to both gets ``OOV_LOGP``.
 """
 
 from __future__ import annotations
@@ -12,7 +17,8 @@ import re
 from functools import lru_cache
 
 LN_BASE = math.log(1.0001)  # pocketsphinx reports log probabilities in base 1.0001
-OOV_LOGP = -17.0  # log P of a word the model has never seen (about a rare word's unigram)
+OOV_LOGP = -19.0  # log P of a word neither model has seen (rarer than the web list's rarest)
+WEB_OFFSET = -2.0  # web unigram log P -> 3-gram scale (median gap -1.0) and no context (-1.0)
 BOS, EOS = "<s>", "</s>"
 _NUMBER_WORDS = "zero one two three four five six seven eight nine ten".split()
 _DIGITS = re.compile(r"^\d+$")
@@ -39,6 +45,7 @@ class NgramLM:
             path = pocketsphinx.get_model_path() + "/en-us/en-us.lm.bin"
         self._model = pocketsphinx.NGramModel.readfile(path)
         self.memo: dict[tuple[str, str, str], float] = {}  # read directly by the hot loops in score.py
+        self._web: dict[str, float] | None = None
 
     def logp(self, w: str, h1: str, h2: str) -> float:
         """Natural-log P(w | h2 h1); an unknown word gets ``OOV_LOGP``."""
@@ -51,13 +58,18 @@ class NgramLM:
                 v = self.logp("twenty", h1, h2) - 1.0
             else:
                 s = self._model.prob([w, h1, h2] if h2 else ([w, h1] if h1 else [w]))
-                v = OOV_LOGP if s < -100_000_000 else s * LN_BASE
-                if v < OOV_LOGP:
-                    v = OOV_LOGP
+                v = self.oov_logp(w) if s < -100_000_000 else max(OOV_LOGP, s * LN_BASE)
             if len(self.memo) > 2_000_000:
                 self.memo.clear()
             self.memo[key] = v
         return v
+
+    def oov_logp(self, w: str) -> float:
+        """log P of a word the 3-gram model does not know, from web unigram counts."""
+        if self._web is None:
+            self._web = web_unigrams()
+        v = self._web.get(w.replace(".", "").replace("'", "")) if w else None
+        return OOV_LOGP if v is None else max(OOV_LOGP, v + WEB_OFFSET)
 
     def known(self, w: str) -> bool:
         """Whether the model has the word in its vocabulary."""
@@ -68,3 +80,41 @@ class NgramLM:
 def default_ngram() -> NgramLM:
     """The shared 3-gram model, loaded once per process."""
     return NgramLM()
+
+
+def web_unigrams() -> dict[str, float]:
+    """{word: natural-log relative frequency} from wordsegment's Google web unigram
+    counts, compiled once into the cache directory (a few hundred milliseconds the
+    first time, a few tens after)."""
+    import os
+    import pickle
+    from pathlib import Path
+
+    try:
+        import wordsegment
+    except ImportError:  # an optional refinement: without it every unknown word is rare
+        return {}
+    src = Path(wordsegment.__file__).with_name("unigrams.txt")
+    base = os.environ.get("WORDFIX_CACHE") or os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    cache = Path(base) / "wordfix" / f"web-unigrams-{src.stat().st_size}.pickle"
+    try:
+        with open(cache, "rb") as f:
+            return pickle.load(f)
+    except (OSError, pickle.PickleError, EOFError):
+        pass
+    counts: dict[str, int] = {}
+    with open(src, encoding="utf-8") as f:
+        for line in f:
+            word, _, n = line.rstrip("\n").partition("\t")
+            counts[word] = counts.get(word, 0) + int(n)
+    total = math.log(sum(counts.values()))
+    table = {w: math.log(n) - total for w, n in counts.items()}
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(f".tmp{os.getpid()}")
+        with open(tmp, "wb") as f:
+            pickle.dump(table, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cache)
+    except OSError:
+        pass
+    return table

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from .candidates import Candidate, CandidateGenerator, build_spans
 from .config import Config
-from .decide import Decision, decide
+from .decide import Decision, decide, sentence_start_factors
 from .evidence import estimate, span_log_ratios
 from .match import content_sequence, find_matches
 from .restoration import Alternative, Edit, Restoration, apply_edits
@@ -136,6 +136,7 @@ class Restorer:
         if not spans:
             return [], None, n_words, 0
         scorer = ContextScorer(self.lm, units, seq, c.length_bonus)
+        sentence_start_factors(spans, units, seq)
         # Judge how spun the text is on an even sample of its spans (all of them up to
         # EVIDENCE_SPANS): a long clean text is known to be clean long before the end.
         stride = max(1, -(-len(spans) // EVIDENCE_SPANS))
@@ -145,7 +146,7 @@ class Restorer:
         lam = est.rate if est.probability >= c.min_spin else 0.0
         if lam and stride > 1:
             span_log_ratios(scorer, [s for i, s in enumerate(spans) if i % stride], c.lm_weight)
-        decisions = decide(scorer, spans, lam, c.lm_weight, c.beam)
+        decisions = decide(scorer, spans, lam, c.lm_weight, c.beam, c.type_evidence)
         if c.scorer == "neural" and decisions:
             decisions = self.neural.rescore(units, seq, scorer, spans, decisions, lam)
         edits = [self._edit(d, units, seq, text) for d in decisions if d.confidence >= c.min_confidence]
