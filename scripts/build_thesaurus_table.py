@@ -35,13 +35,29 @@ POS_MAP = {"noun": "noun", "verb": "verb", "adj": "adj", "adv": "adv"}
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
 
+_BRITISH = [(re.compile(p), r) for p, r in [
+    (r"our(s?)\b", r"or\1"), (r"tre(s?)\b", r"ter\1"), (r"is(e|es|ed|ing|ation|ations)\b", r"iz\1"),
+    (r"ys(e|es|ed|ing)\b", r"yz\1"), (r"ogue(s?)\b", r"og\1"), (r"ence(s?)\b", r"ense\1"),
+    (r"ll(ed|ing|er|ers)\b", r"l\1"), (r"ae", "e"), (r"oe", "e"), (r"mme(s?)\b", r"m\1"),
+]]
+
+
+def _american(w: str) -> str:
+    w = re.sub(r"[^a-z ]", "", w.lower())
+    for pat, rep in _BRITISH:
+        w = pat.sub(rep, w)
+    return w.replace(" ", "")
+
+
 def spelling_variant(a: str, b: str) -> bool:
-    """British/American or hyphenation variants ("metre"/"meter", "e-mail"/"email"):
-    never worth restoring, and a British text must not look spun."""
+    """British/American or hyphenation variants ("metre"/"meter", "kilometres"/"kilometers",
+    "e-mail"/"email"): never worth restoring, and a British text must not look spun."""
     from rapidfuzz.distance import Levenshtein
 
     x, y = re.sub(r"[^a-z]", "", a.lower()), re.sub(r"[^a-z]", "", b.lower())
-    return x == y or (x[:1] == y[:1] and Levenshtein.normalized_similarity(x, y) >= 0.75 and abs(len(x) - len(y)) <= 2)
+    if x == y or _american(a) == _american(b):
+        return True
+    return x[:1] == y[:1] and Levenshtein.normalized_similarity(x, y) >= 0.75 and abs(len(x) - len(y)) <= 2
 
 
 def usable(entry: str, head: str) -> bool:
@@ -53,11 +69,24 @@ def usable(entry: str, head: str) -> bool:
     return h not in words and (" " not in h or h not in e)
 
 
+def proper_noun(m) -> bool:
+    """A meaning that names someone or something ("olivier": Olivier, Laurence Olivier):
+    in running text it is capitalized, and wordfix does not touch capitalized words."""
+    h = m.headword.lower()
+    return any(e != m.headword and (e.lower() == h or e.lower().endswith(" " + h)) and e[:1].isupper()
+               for e, _ in m.entries)
+
+
 def channel_weights(meanings) -> dict[tuple[str, str, str], tuple[float, str, int, int, int]]:
-    """(entry, head, pos) -> (weight, relation, sense, rank, list length) for one headword."""
+    """(entry, head, pos) -> (weight, relation, sense, rank, list length) for one headword.
+
+    Every meaning counts towards the spinner's choice of meaning, but proper-noun
+    meanings give no rows (their originals would be capitalized names)."""
     out: dict[tuple[str, str, str], list] = {}
     k = len(meanings)
     for m in meanings:
+        if proper_noun(m):
+            continue
         ents = [(e, r) for e, r in m.entries if r != "antonym" and usable(e, m.headword)]
         if not ents:
             continue
