@@ -83,9 +83,10 @@ def channel(spans: list[Span], lam: float, type_evidence: bool = True) -> None:
     for s in spans:
         if len(s.gains) != len(s.candidates):
             continue
-        _, probs = _alone(s)
+        probs = _softmax(_alone_scores(s))
+        key = s.text.lower()
         for i, c in enumerate(s.candidates):
-            support[(s.text.lower(), c.text.lower())].append((s, i, probs[i + 1][1]))
+            support[(key, c.text.lower())].append((s, i, probs[i + 1]))
     for occ in support.values():
         if len(occ) < 2:
             continue
@@ -216,15 +217,28 @@ def confidence(
     return next(p for t, p, _ in probs[1:] if t == chosen.text), probs
 
 
+def _alone_scores(span: Span) -> list[float]:
+    """Scores of keep and of each candidate for a span judged with its neighbours kept."""
+    return [span.keep * (span.end - span.start)] + [g + ch for g, ch in zip(span.gains, span.chan, strict=True)]
+
+
+def _softmax(scores: list[float]) -> list[float]:
+    m = max(scores)
+    ex = [math.exp(x - m) for x in scores]
+    z = sum(ex)
+    return [x / z for x in ex]
+
+
 def _alone(span: Span) -> tuple[int, list[tuple[str, float, str]]]:
     """Decide a span with no neighbour in reach from the gains ``evidence`` stored:
     (index of the chosen candidate or -1 for keep, posterior of every option)."""
-    options = [("", span.keep * (span.end - span.start), "keep")]
-    for c, g, ch in zip(span.candidates, span.gains, span.chan, strict=True):
-        options.append((c.text, g + ch, c.source))
-    probs = _posteriors(options)
-    best = max(range(len(probs)), key=lambda i: probs[i][1])
-    return best - 1, probs
+    scores = _alone_scores(span)
+    best = max(range(len(scores)), key=scores.__getitem__)
+    if best == 0:
+        return -1, []
+    probs = _softmax(scores)
+    labels = [("", "keep")] + [(c.text, c.source) for c in span.candidates]
+    return best - 1, [(t, p, src) for (t, src), p in zip(labels, probs, strict=True)]
 
 
 def decide(

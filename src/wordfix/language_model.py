@@ -59,7 +59,7 @@ class NgramLM:
             else:
                 s = self._model.prob([w, h1, h2] if h2 else ([w, h1] if h1 else [w]))
                 v = self.oov_logp(w) if s < -100_000_000 else max(OOV_LOGP, s * LN_BASE)
-            if len(self.memo) > 2_000_000:
+            if len(self.memo) > 500_000:
                 self.memo.clear()
             self.memo[key] = v
         return v
