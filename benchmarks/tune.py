@@ -52,7 +52,11 @@ def main() -> int:
     clean_docs = [d for r in regs for d in sample(corpus.load(r, split="tune"), a.words // len(regs) * 3)]
     rates = [float(x) for x in a.rates.split(",")]
     keys = list(grid)
-    print("| " + " | ".join(keys) + " | edit P | residual | cand. recall | P@0.9 | clean false/10k | seed residual | seed P |")
+    print(
+        "| "
+        + " | ".join(keys)
+        + " | edit P | residual | cand. recall | P@0.9 | clean false/10k | seed residual | seed P |"
+    )
     print("|" + "---|" * (len(keys) + 7))
     for values in itertools.product(*(grid[k] for k in keys)) if keys else [()]:
         opts = dict(zip(keys, values, strict=True))

@@ -1,15 +1,15 @@
 """wordfix: restore text damaged by article spinners and tortured-phrase generators.
 
-    >>> import wordfix
-    >>> r = wordfix.restore(spun_text)
-    >>> r.text, r.edits, r.diff()
+>>> import wordfix
+>>> r = wordfix.restore(spun_text)
+>>> r.text, r.edits, r.diff()
 """
 
 from .batch import restore_many
 from .config import Config
+from .errors import TableError
 from .restoration import Alternative, Edit, Restoration, apply_edits
 from .restorer import Restorer, restore
-from .errors import TableError
 
 __version__ = "0.1.0"
 __all__ = [

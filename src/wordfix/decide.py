@@ -137,7 +137,9 @@ def prune(spans: list[Span]) -> list[Span]:
     return out
 
 
-def decode_region(scorer: ContextScorer, ra: int, rb: int, spans: list[Span], lm_weight: float, beam: int) -> list[Choice]:
+def decode_region(
+    scorer: ContextScorer, ra: int, rb: int, spans: list[Span], lm_weight: float, beam: int
+) -> list[Choice]:
     """The best path through one region: a keep or a candidate at each step."""
     keep_cost: dict[int, float] = {}
     starts: dict[int, list[Span]] = {}

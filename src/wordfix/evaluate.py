@@ -94,7 +94,10 @@ def substitutions(spun: str, original: str) -> list[Substitution]:
             continue
         n_s, n_r = op.src_end - op.src_start, op.dest_end - op.dest_start
         pairs = (
-            [((i, i + 1), (j, j + 1)) for i, j in zip(range(op.src_start, op.src_end), range(op.dest_start, op.dest_end))]
+            [
+                ((i, i + 1), (j, j + 1))
+                for i, j in zip(range(op.src_start, op.src_end), range(op.dest_start, op.dest_end), strict=True)
+            ]
             if n_s == n_r
             else [((op.src_start, op.src_end), (op.dest_start, op.dest_end))]
         )

@@ -86,35 +86,23 @@ def web_unigrams() -> dict[str, float]:
     """{word: natural-log relative frequency} from wordsegment's Google web unigram
     counts, compiled once into the cache directory (a few hundred milliseconds the
     first time, a few tens after)."""
-    import os
-    import pickle
     from pathlib import Path
+
+    from .cache import cached_pickle
 
     try:
         import wordsegment
     except ImportError:  # an optional refinement: without it every unknown word is rare
         return {}
     src = Path(wordsegment.__file__).with_name("unigrams.txt")
-    base = os.environ.get("WORDFIX_CACHE") or os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    cache = Path(base) / "wordfix" / f"web-unigrams-{src.stat().st_size}.pickle"
-    try:
-        with open(cache, "rb") as f:
-            return pickle.load(f)
-    except (OSError, pickle.PickleError, EOFError):
-        pass
-    counts: dict[str, int] = {}
-    with open(src, encoding="utf-8") as f:
-        for line in f:
-            word, _, n = line.rstrip("\n").partition("\t")
-            counts[word] = counts.get(word, 0) + int(n)
-    total = math.log(sum(counts.values()))
-    table = {w: math.log(n) - total for w, n in counts.items()}
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(f".tmp{os.getpid()}")
-        with open(tmp, "wb") as f:
-            pickle.dump(table, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cache)
-    except OSError:
-        pass
-    return table
+
+    def build() -> dict[str, float]:
+        counts: dict[str, int] = {}
+        with open(src, encoding="utf-8") as f:
+            for line in f:
+                word, _, n = line.rstrip("\n").partition("\t")
+                counts[word] = counts.get(word, 0) + int(n)
+        total = math.log(sum(counts.values()))
+        return {w: math.log(n) - total for w, n in counts.items()}
+
+    return cached_pickle(f"web-unigrams-{src.stat().st_size}.pickle", build, lambda v: isinstance(v, dict))

@@ -37,7 +37,9 @@ def inflections(lemma: str, pos: str) -> dict[str, str]:
     return {tag: fs[0] for tag, fs in forms.items() if tag in TAGS[pos] and tag != BASE_TAG[pos] and fs}
 
 
-def inflect_phrase(phrase: str, pos: str, tag: str | None, table: dict[tuple[str, str], dict[str, str]] | None = None) -> str:
+def inflect_phrase(
+    phrase: str, pos: str, tag: str | None, table: dict[tuple[str, str], dict[str, str]] | None = None
+) -> str:
     """Inflect a phrase's head to `tag`: a verb's first word, a noun's last word.
 
     ``table`` is the compiled index's inflection table; words missing from it are

@@ -25,13 +25,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import sys
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cache import cached_pickle
 from .errors import TableError
 from .tokenize import word_keys
 
@@ -251,16 +251,11 @@ class TableIndex:
             yield from self.get(key)
 
 
-def _cache_dir() -> Path:
-    base = os.environ.get("WORDFIX_CACHE") or os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "wordfix"
-
-
 def load_index(paths: Sequence[str | os.PathLike]) -> TableIndex:
     """Load and compile tables, reusing a compiled copy cached by content hash.
 
-    The cache (``$WORDFIX_CACHE`` or ``~/.cache/wordfix``) only speeds up the next
-    start; if it cannot be written, wordfix works without it.
+    The cache (see :mod:`wordfix.cache`) only speeds up the next start; if it cannot
+    be written, wordfix works without it.
     """
     paths = [Path(p) for p in paths]
     h = hashlib.sha256(f"v{FORMAT_VERSION}".encode())
@@ -269,26 +264,14 @@ def load_index(paths: Sequence[str | os.PathLike]) -> TableIndex:
             h.update(p.name.encode() + b"\0" + p.read_bytes())
         except FileNotFoundError:
             raise TableError(f"{p}: no such table file") from None
-    cache = _cache_dir() / f"index-{h.hexdigest()[:24]}.pickle"
-    try:
-        with open(cache, "rb") as f:
-            idx = pickle.load(f)
-        if isinstance(idx, TableIndex):
-            return _frozen(idx)
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError):
-        pass
-    rows: list[Row] = []
-    for p in paths:
-        rows.extend(load_table(p))
-    idx = TableIndex(rows, [p.name for p in paths])
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(f".tmp{os.getpid()}")
-        with open(tmp, "wb") as f:
-            pickle.dump(idx, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cache)
-    except OSError:
-        pass
+
+    def build() -> TableIndex:
+        rows: list[Row] = []
+        for p in paths:
+            rows.extend(load_table(p))
+        return TableIndex(rows, [p.name for p in paths])
+
+    idx = cached_pickle(f"index-{h.hexdigest()[:24]}.pickle", build, lambda v: isinstance(v, TableIndex))
     return _frozen(idx)
 
 
@@ -323,7 +306,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if a.command == "stats":
             rel = Counter(r.relation for r in rows)
             keys = len({r.spun for r in rows})
-            print(f"{p.name}: {len(rows)} rows, {keys} spun phrases; " + ", ".join(f"{k} {v}" for k, v in rel.most_common()))
+            print(
+                f"{p.name}: {len(rows)} rows, {keys} spun phrases; "
+                + ", ".join(f"{k} {v}" for k, v in rel.most_common())
+            )
     print(f"{len(files)} tables, {total} rows" + ("" if a.command == "stats" else ", all valid"))
     return 0
 
