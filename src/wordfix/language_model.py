@@ -20,17 +20,16 @@ LN_BASE = math.log(1.0001)  # pocketsphinx reports log probabilities in base 1.0
 OOV_LOGP = -19.0  # log P of a word neither model has seen (rarer than the web list's rarest)
 WEB_OFFSET = -2.0  # web unigram log P -> 3-gram scale (median gap -1.0) and no context (-1.0)
 BOS, EOS = "<s>", "</s>"
-_NUMBER_WORDS = "zero one two three four five six seven eight nine ten".split()
 _DIGITS = re.compile(r"^\d+$")
+NUM = "<num>"  # a number written in digits; unknown to the model as history too
+NUM_LOGP = -6.0
 
 
 def lm_word(lower: str) -> str:
-    """The model's spelling of a normalized word unit."""
+    """The model's spelling of a normalized word unit (a number in digits is "<num>":
+    spelling it out would make "Note 1" read as "twenty one")."""
     w = lower.rstrip("'")
-    if _DIGITS.match(w):
-        n = int(w)
-        return _NUMBER_WORDS[n] if n <= 10 else "<num>"
-    return w
+    return NUM if _DIGITS.match(w) else w
 
 
 class NgramLM:
@@ -54,8 +53,8 @@ class NgramLM:
         if v is None:
             if w == BOS:
                 v = 0.0
-            elif w == "<num>":
-                v = self.logp("twenty", h1, h2) - 1.0
+            elif w == NUM:
+                v = NUM_LOGP  # the speech model has no digits: the same for every context
             else:
                 s = self._model.prob([w, h1, h2] if h2 else ([w, h1] if h1 else [w]))
                 v = self.oov_logp(w) if s < -100_000_000 else max(OOV_LOGP, s * LN_BASE)

@@ -15,6 +15,7 @@ from .config import Config
 from .decide import Decision, decide, sentence_start_factors
 from .evidence import estimate, span_log_ratios
 from .match import content_sequence, find_matches
+from .rescore import rescore
 from .restoration import Alternative, Edit, Restoration, apply_edits
 from .score import ContextScorer
 from .tokenize import Unit, tokenize, word_keys
@@ -66,9 +67,9 @@ class Restorer:
 
     @cached_property
     def neural(self):
-        from .neural import NeuralRescorer
+        from .neural import default_neural
 
-        return NeuralRescorer()
+        return default_neural().load()
 
     @cached_property
     def _protected_phrases(self) -> list[tuple[str, ...]]:
@@ -77,6 +78,7 @@ class Restorer:
     def warm_up(self) -> Restorer:
         """Load every resource now instead of on the first text."""
         _ = self.index, self.lm, self.generator
+        tokenize("warm up")  # imports spaCy and builds the tokenizer
         if self.config.scorer == "neural":
             _ = self.neural
         return self
@@ -147,8 +149,8 @@ class Restorer:
         if lam and stride > 1:
             span_log_ratios(scorer, [s for i, s in enumerate(spans) if i % stride], c.lm_weight)
         decisions = decide(scorer, spans, lam, c.lm_weight, c.beam, c.type_evidence)
-        if c.scorer == "neural" and decisions:
-            decisions = self.neural.rescore(units, seq, scorer, spans, decisions, lam)
+        if c.scorer == "neural" and lam:
+            decisions = rescore(text, units, seq, scorer, spans, decisions, self.neural, c.neural_weight)
         edits = [self._edit(d, units, seq, text) for d in decisions if d.confidence >= c.min_confidence]
         return [e for e in edits if e.before != e.after], est, n_words, len(spans)
 

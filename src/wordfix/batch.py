@@ -1,0 +1,271 @@
+"""Restore many texts, on one core or all of them: :func:`restore_many`.
+
+Shaped like spaCy's ``nlp.pipe(texts, batch_size=, n_process=)``: results come back
+in input order, and with ``n_process > 1`` a process pool does the work. Each worker
+builds its :class:`~wordfix.Restorer` once (in the pool initializer, from the
+picklable :class:`~wordfix.Config`; a loaded Restorer is never pickled) and then
+receives *chunks* of texts, so the cost of loading tables and the language model is
+paid once per process, not once per text. Only a few chunks are in flight at a time,
+so memory stays flat however long the input iterator is.
+
+A text that cannot be restored does not end the run silently: with
+``on_error="raise"`` (the default) the first failure is raised as a
+:class:`RestoreError` naming the text's index; with ``on_error="yield"`` the
+:class:`RestoreError` is yielded in the failed text's place and the run goes on, so
+output stays aligned with input (``isinstance(r, RestoreError)`` tells them apart).
+"""
+
+from __future__ import annotations
+
+import collections
+import multiprocessing
+import os
+import signal
+import threading
+import traceback
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Literal
+
+from .config import Config
+from .restoration import Restoration
+from .restorer import Restorer
+
+OnError = Literal["raise", "yield"]
+DEFAULT_BATCH_SIZE = 16  # texts per task sent to a worker
+MAX_BATCH_CHARS = 32_000  # a task is cut early at this many characters (about a second of work)
+IN_FLIGHT_PER_PROCESS = 4  # tasks in flight per worker: slack for uneven tasks; each is <= ~32k chars
+
+
+class RestoreError(Exception):
+    """One text could not be restored.
+
+    ``index`` is its position in the input, ``kind`` the original exception's type
+    name, ``message`` its message and ``details`` the formatted traceback (from the
+    worker process when there was one). Picklable, so it crosses process boundaries.
+    """
+
+    def __init__(self, index: int, kind: str, message: str, details: str = ""):
+        super().__init__(index, kind, message, details)
+        self.index = index
+        self.kind = kind
+        self.message = message
+        self.details = details
+
+    def __str__(self) -> str:
+        return f"text #{self.index}: {self.kind}: {self.message}"
+
+    @classmethod
+    def from_exception(cls, index: int, exc: BaseException) -> RestoreError:
+        details = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        return cls(index, type(exc).__name__, str(exc), details)
+
+
+# -- one Restorer per process, keyed by its options ------------------------------------
+_restorers: dict[Config, Restorer] = {}
+_restorers_lock = threading.Lock()
+_builds = 0
+
+
+def restorer_for(config: Config | None = None) -> Restorer:
+    """This process's warmed-up Restorer for ``config``, built on first use.
+
+    Workers (process pools, Dask workers) call this so that resources load once per
+    process whatever the number of tasks. A Restorer built in a parent before a
+    ``fork`` is inherited by the children, which then load nothing at all.
+    """
+    global _builds
+    config = config or Config()
+    with _restorers_lock:
+        r = _restorers.get(config)
+        if r is None:
+            r = _warm(Restorer(config))
+            _restorers[config] = r
+            _builds += 1
+        return r
+
+
+def _warm(r: Restorer) -> Restorer:
+    r.warm_up()
+    r.restore("Warm up the tokenizer too.")  # warm_up() leaves spaCy to the first text
+    return r
+
+
+def restorer_cache_info() -> dict[str, int]:
+    """How many Restorers this process has built and holds: to check load-once."""
+    return {"builds": _builds, "cached": len(_restorers), "pid": os.getpid()}
+
+
+# -- worker side -----------------------------------------------------------------------
+_worker: Restorer | None = None
+
+
+def _init_worker(config: Config) -> None:
+    """Pool initializer: ignore Ctrl-C (the parent handles it and stops the pool),
+    take back the default SIGTERM (a forked worker inherits the parent's handler),
+    and load resources once."""
+    global _worker
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _worker = restorer_for(config)
+
+
+def _restore_each(restorer: Restorer, batch: list[tuple[int, object]]) -> list[Restoration | RestoreError]:
+    out: list[Restoration | RestoreError] = []
+    for index, text in batch:
+        try:
+            out.append(restorer.restore(text))  # type: ignore[arg-type]  # restore() checks the type
+        except Exception as e:  # one bad text must not take its chunk down with it
+            out.append(RestoreError.from_exception(index, e))
+    return out
+
+
+def _work(batch: list[tuple[int, object]]) -> list[Restoration | RestoreError]:
+    assert _worker is not None, "worker used without its initializer"
+    return _restore_each(_worker, batch)
+
+
+# -- parent side -----------------------------------------------------------------------
+def resolve_processes(n_process: int) -> int:
+    """``n_process`` as a count: -1 means every CPU this process may use."""
+    if n_process == -1:
+        try:
+            return max(1, len(os.sched_getaffinity(0)))
+        except AttributeError:  # not on Linux
+            return max(1, os.cpu_count() or 1)
+    if n_process < 1:
+        raise ValueError(f"n_process must be >= 1 or -1 (all CPUs), not {n_process}")
+    return n_process
+
+
+def _chunks(texts: Iterable[object], batch_size: int, max_chars: int) -> Iterator[list[tuple[int, object]]]:
+    """Group (index, text) pairs into lists of at most batch_size texts / max_chars."""
+    batch: list[tuple[int, object]] = []
+    chars = 0
+    for i, t in enumerate(texts):
+        batch.append((i, t))
+        chars += len(t) if isinstance(t, str) else 0
+        if len(batch) >= batch_size or chars >= max_chars:
+            yield batch
+            batch, chars = [], 0
+    if batch:
+        yield batch
+
+
+def _mp_context() -> multiprocessing.context.BaseContext:
+    """``fork`` when it is safe (POSIX, no other threads): workers then start at once
+    and share what the parent already loaded. Otherwise ``forkserver`` or ``spawn``,
+    which re-import the main module: guard scripts with ``if __name__ == "__main__":``."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def _emit(results: list[Restoration | RestoreError], on_error: OnError) -> Iterator[Restoration | RestoreError]:
+    for r in results:
+        if isinstance(r, RestoreError) and on_error == "raise":
+            raise r
+        yield r
+
+
+def restore_many(
+    texts: Iterable[str],
+    n_process: int = 1,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    restorer: Restorer | None = None,
+    *,
+    config: Config | None = None,
+    on_error: OnError = "raise",
+) -> Iterator[Restoration | RestoreError]:
+    """Restore every text of an iterable, yielding Restorations in input order.
+
+    ``n_process``: worker processes (1 = in this process, -1 = all CPUs). The
+    options come from ``restorer.config`` or ``config`` (defaults if neither is
+    given). In-process, ``restorer`` itself is used. Workers get their Restorer
+    once each: where workers are forked (Linux), this process loads it (or warms
+    ``restorer``) and they inherit it; elsewhere each builds ``Restorer(config)``.
+    ``batch_size``: texts per task (a task is also cut at about 32,000 characters, so
+    that long documents still spread evenly over the workers).
+    ``on_error``: ``"raise"`` raises the first :class:`RestoreError` (the run stops);
+    ``"yield"`` yields it in the failed text's place and goes on.
+
+    The input is read lazily, at most ``4 * n_process`` tasks ahead of the output,
+    so a generator over a huge file is never held in memory. Closing the generator
+    early (or Ctrl-C) stops the workers. Bad arguments raise at once, not on the
+    first ``next()``.
+    """
+    if on_error not in ("raise", "yield"):
+        raise ValueError(f"on_error must be 'raise' or 'yield', not {on_error!r}")
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be >= 1, not {batch_size}")
+    if restorer is not None and config is not None and restorer.config != config:
+        raise ValueError("give restorer or config, not two different ones")
+    if isinstance(texts, (str, bytes)):
+        raise TypeError("restore_many takes an iterable of texts; for one text use wordfix.restore(text)")
+    procs = resolve_processes(n_process)
+    cfg = restorer.config if restorer is not None else (config or Config())
+    return _generate(_chunks(texts, batch_size, MAX_BATCH_CHARS), procs, cfg, on_error, restorer)
+
+
+def _generate(
+    chunks: Iterator[list[tuple[int, object]]],
+    procs: int,
+    cfg: Config,
+    on_error: OnError,
+    restorer: Restorer | None,
+) -> Iterator[Restoration | RestoreError]:
+    if procs == 1:
+        r = restorer if restorer is not None else restorer_for(cfg)
+        for batch in chunks:
+            yield from _emit(_restore_each(r, batch), on_error)
+        return
+    yield from _pooled(chunks, procs, cfg, on_error, restorer)
+
+
+def _pooled(
+    chunks: Iterator[list[tuple[int, object]]],
+    procs: int,
+    cfg: Config,
+    on_error: OnError,
+    restorer: Restorer | None = None,
+) -> Iterator[Restoration | RestoreError]:
+    """Feed chunks to a process pool, keeping a bounded window of tasks in flight."""
+    context = _mp_context()
+    if context.get_start_method() == "fork":
+        # Load here once: forked workers inherit the loaded resources (shared
+        # copy-on-write) instead of each spending CPU and memory to load its own.
+        if restorer is not None:
+            with _restorers_lock:
+                if cfg not in _restorers:
+                    _restorers[cfg] = _warm(restorer)
+        restorer_for(cfg)
+    pool = ProcessPoolExecutor(procs, mp_context=context, initializer=_init_worker, initargs=(cfg,))
+    window: collections.deque[Future] = collections.deque()
+    limit = procs * IN_FLIGHT_PER_PROCESS
+    finished = False
+    try:
+        for batch in chunks:
+            window.append(pool.submit(_work, batch))
+            while len(window) >= limit:
+                yield from _emit(window.popleft().result(), on_error)
+        while window:
+            yield from _emit(window.popleft().result(), on_error)
+        finished = True
+    finally:
+        if finished:
+            pool.shutdown(wait=True)
+        else:  # an error, Ctrl-C, or the caller stopped iterating: don't wait for queued work
+            _stop(pool)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Cancel queued tasks and end the workers now rather than after their current task."""
+    terminate = getattr(pool, "terminate_workers", None)  # Python >= 3.14
+    if terminate is not None:
+        terminate()
+        return
+    for p in list((getattr(pool, "_processes", None) or {}).values()):
+        if p.is_alive():
+            p.terminate()
+    pool.shutdown(wait=True, cancel_futures=True)

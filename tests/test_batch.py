@@ -1,0 +1,139 @@
+"""wordfix.restore_many: order, parallel results, per-text errors, lazy bounded input."""
+
+from __future__ import annotations
+
+import itertools
+import pickle
+
+import pytest
+
+import wordfix
+from wordfix.batch import (
+    IN_FLIGHT_PER_PROCESS,
+    RestoreError,
+    resolve_processes,
+    restorer_for,
+)
+
+SPUN = [
+    "They area unit Associate in Nursing example of spun text.",
+    "It is a similar story, and that they area unit tired.",
+    "Plain sentence number {i} with nothing to repair.",
+    "We have a similar goals and a similar interests, number {i}.",
+]
+
+
+def corpus(n: int) -> list[str]:
+    return [SPUN[i % len(SPUN)].format(i=i) for i in range(n)]
+
+
+@pytest.fixture(scope="module")
+def restorer() -> wordfix.Restorer:
+    # Loaded once in this process; forked pool workers inherit it.
+    return restorer_for()
+
+
+def test_in_process_results_match_restore_in_input_order(restorer):
+    texts = corpus(12)
+    out = list(wordfix.restore_many(texts, batch_size=5))
+    assert [r.original for r in out] == texts
+    assert [r.text for r in out] == [restorer.restore(t).text for t in texts]
+    assert out[0].text != texts[0], "the spun example must be repaired"
+
+
+def test_two_processes_give_the_same_results_in_order(restorer):
+    texts = corpus(30)
+    out = list(wordfix.restore_many(texts, n_process=2, batch_size=3))
+    assert [r.original for r in out] == texts
+    assert [r.text for r in out] == [restorer.restore(t).text for t in texts]
+    assert [r.spin_score for r in out] == [restorer.restore(t).spin_score for t in texts]
+
+
+@pytest.mark.parametrize("n_process", [1, 2])
+def test_given_restorers_options_are_used(n_process):
+    r = wordfix.Restorer(protect=("area unit",))
+    texts = ["They area unit Associate in Nursing example."] * 3
+    out = list(wordfix.restore_many(texts, n_process=n_process, batch_size=1, restorer=r))
+    assert [o.text for o in out] == [r.restore(t).text for t in texts]
+    assert all("area unit" in o.text for o in out)  # protected
+    assert "area unit" not in restorer_for().restore(texts[0]).text  # which default options would change
+
+
+@pytest.mark.parametrize("n_process", [1, 2])
+def test_failures_are_yielded_in_place(restorer, n_process):
+    texts = ["They area unit here.", b"bytes are refused", "a similar thing", None, "fine"]
+    out = list(wordfix.restore_many(texts, n_process=n_process, batch_size=2, on_error="yield"))
+    assert len(out) == len(texts)
+    assert isinstance(out[1], RestoreError) and out[1].index == 1 and out[1].kind == "TypeError"
+    assert "decode it first" in out[1].message
+    assert isinstance(out[3], RestoreError) and out[3].index == 3
+    for i in (0, 2, 4):
+        assert isinstance(out[i], wordfix.Restoration)
+        assert out[i].text == restorer.restore(texts[i]).text
+
+
+@pytest.mark.parametrize("n_process", [1, 2])
+def test_failures_raise_by_default_naming_the_text(n_process):
+    with pytest.raises(RestoreError, match=r"text #2: TypeError"):
+        list(wordfix.restore_many(["ok", "fine", 42, "more"], n_process=n_process, batch_size=1))
+
+
+def test_restore_error_pickles_with_its_details():
+    try:
+        wordfix.restore(b"x")
+    except TypeError as e:
+        err = RestoreError.from_exception(7, e)
+    back = pickle.loads(pickle.dumps(err))
+    assert (back.index, back.kind, back.message) == (7, "TypeError", err.message)
+    assert "Traceback" in back.details
+    assert str(back) == str(err)
+
+
+def test_input_is_read_lazily_in_process(restorer):
+    pulled = itertools.count()
+    texts = (f"Text {next(pulled)} area unit fine." for _ in itertools.count())  # endless
+    results = wordfix.restore_many(texts, batch_size=4)
+    first = [next(results) for _ in range(3)]
+    results.close()
+    assert len(first) == 3
+    assert next(pulled) <= 4  # one batch read, not the endless input
+
+
+def test_in_flight_work_is_bounded_with_processes(restorer):
+    pulled = itertools.count()
+    texts = (f"Text {next(pulled)} area unit fine." for _ in itertools.count())
+    results = wordfix.restore_many(texts, n_process=2, batch_size=3)
+    for _ in range(5):
+        assert isinstance(next(results), wordfix.Restoration)
+    read = next(pulled)
+    results.close()  # stops the workers; must not hang
+    window = 2 * IN_FLIGHT_PER_PROCESS * 3
+    assert read <= window + 2 * 3, f"read {read} texts ahead of 5 results"
+
+
+def test_process_counts():
+    assert resolve_processes(-1) >= 1
+    assert resolve_processes(3) == 3
+    for bad in (0, -2):
+        with pytest.raises(ValueError):
+            resolve_processes(bad)
+
+
+def test_bad_arguments_are_refused():
+    with pytest.raises(TypeError, match="iterable of texts"):
+        list(wordfix.restore_many("one string"))
+    with pytest.raises(ValueError):
+        list(wordfix.restore_many(["x"], on_error="ignore"))  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        list(wordfix.restore_many(["x"], batch_size=0))
+
+
+def test_one_restorer_per_process_and_options():
+    a = restorer_for(wordfix.Config(min_confidence=0.9))
+    assert restorer_for(wordfix.Config(min_confidence=0.9)) is a
+    assert restorer_for(wordfix.Config(min_confidence=0.8)) is not a
+
+
+def test_empty_input_and_empty_texts():
+    assert list(wordfix.restore_many([])) == []
+    assert [r.text for r in wordfix.restore_many(["", ""], n_process=2)] == ["", ""]
