@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -111,7 +112,7 @@ def test_ten_megabytes(tmp_path):
 
 def test_config_is_immutable_and_validated():
     c = wordfix.Config()
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         c.min_confidence = 0.1  # type: ignore[misc]
     with pytest.raises(ValueError):
         wordfix.Config(scorer="magic")
