@@ -1,13 +1,13 @@
 """Stage 4b (accurate tier): rescore the uncertain spans with a neural language model.
 
-The 3-gram model sees two words on each side; SmolLM2-135M (``neural.py``) sees the
-whole sentence and the one before it. After the fast decoder has made its choices,
-every group of overlapping spans that is still in doubt (no option above
-``CERTAIN``) or that the decoder chose to edit is judged again: each wording of the
-group is scored as a continuation of the same prefix and followed by the same rest
-of the sentence, and combined with the same channel terms (spin rate, prior of each
-row) as before. Groups are taken in reading order, each seeing the choices made
-before it, so a sentence with several swaps is repaired consistently.
+The 3-gram model sees two words on each side; SmolLM2-135M (``neural.py``) reads a
+window of a dozen words before and a few words after. After the fast decoder has
+made its choices, every group of overlapping spans that is still in doubt (no option
+at ``CERTAIN``) or that the decoder chose to edit without certainty is judged again:
+each wording of the group is put in the same window of text (with the decoder's
+other choices applied) and scored whole, and combined with the same channel terms
+(spin rate, prior of each row) as before. All windows of a document go to the model
+in batches, which is what keeps an article to seconds rather than minutes on a CPU.
 """
 
 from __future__ import annotations
@@ -19,7 +19,11 @@ from .decide import Decision, _alone_scores, _softmax, prune
 from .score import ContextScorer
 from .tokenize import Unit
 
-CERTAIN = 0.99  # a group whose best option the 3-gram model gives this much is left alone
+CERTAIN = 0.9  # a group whose best option the 3-gram model gives this much is left alone
+MAX_OPTIONS = 2  # candidates per group given to the model (the 3-gram model's best)
+PREFIX_WORDS = 12  # words before the group the model reads (this and the previous sentence)
+SUFFIX_WORDS = 4  # words after the group the model reads (within the sentence)
+BATCH = 32
 
 
 @dataclass
@@ -53,29 +57,32 @@ def rescore(
     """Decisions after the neural model has judged the uncertain groups again.
 
     ``spans`` must carry the channel terms ``decide`` set; ``lm`` has
-    ``score_continuations(prefix, options, suffix)``.
+    ``score(texts, batch_size)`` giving each text's log probability.
     """
-    chosen: dict[tuple[int, int], Decision] = {(d.span.start, d.span.end): d for d in decisions}
-    pruned = prune(spans)
-    sentence_of = _sentence_starts(scorer)
-    out: dict[tuple[int, int], Decision] = dict(chosen)
-    for g in _groups(pruned):
+    out: dict[tuple[int, int], Decision] = {(d.span.start, d.span.end): d for d in decisions}
+    context_state = dict(out)  # every window sees the fast decoder's choices around it
+    jobs: list[tuple[_Group, list[tuple[Span | None, Candidate | None, float]], int]] = []
+    texts: list[str] = []
+    for g in _groups(prune(spans)):
         if scorer.crosses_sentence(g.start, g.end):
             continue
         decided_here = [k for k in out if g.start <= k[0] and k[1] <= g.end]
-        if not decided_here and max(_best_alone(s) for s in g.spans) >= CERTAIN:
+        if decided_here:
+            if all(out[k].confidence >= CERTAIN for k in decided_here):
+                continue
+        elif max(_best_alone(s) for s in g.spans) >= CERTAIN:
             continue
         for k in decided_here:
             del out[k]
-        keep = _keep_costs(g)
-        options: list[tuple[Span | None, Candidate | None, float]] = [(None, None, sum(keep.values()))]
-        for s in g.spans:
-            outside = sum(v for p, v in keep.items() if not s.start <= p < s.end)
-            for c, ch in zip(s.candidates, s.chan, strict=True):
-                options.append((s, c, ch + outside))
-        prefix, suffix, sent_start = _context(text, units, seq, scorer, sentence_of, g, out)
-        texts = [_option_text(text, units, seq, g, s, c, sent_start) for s, c, _ in options]
-        lps = lm.score_continuations(prefix, texts, suffix)
+        options = _options(g)
+        prefix, suffix, sent_start = _context(text, units, seq, scorer, g, context_state)
+        jobs.append((g, options, len(texts)))
+        texts.extend(prefix + _option_text(text, units, seq, g, s, c, sent_start) + suffix for s, c, _ in options)
+    if not texts:
+        return decisions
+    scores = lm.score(texts, batch_size=BATCH)
+    for _g, options, first in jobs:
+        lps = scores[first : first + len(options)]
         probs = _softmax([weight * lp + ch for lp, (_, _, ch) in zip(lps, options, strict=True)])
         best = max(range(len(probs)), key=probs.__getitem__)
         if best == 0:
@@ -87,37 +94,33 @@ def rescore(
     return sorted(out.values(), key=lambda d: d.span.start)
 
 
+def _options(g: _Group) -> list[tuple[Span | None, Candidate | None, float]]:
+    """Keep, then the group's best candidates by the 3-gram model, with channel terms."""
+    keep: dict[int, float] = {}
+    for s in g.spans:
+        for p in range(s.start, s.end):
+            keep[p] = min(keep.get(p, 0.0), s.keep)
+    ranked = []
+    for s in g.spans:
+        outside = sum(v for p, v in keep.items() if not s.start <= p < s.end)
+        for c, ch, gain in zip(s.candidates, s.chan, s.gains, strict=True):
+            ranked.append((gain + ch + outside, s, c, ch + outside))
+    ranked.sort(key=lambda x: -x[0])
+    return [(None, None, sum(keep.values()))] + [(s, c, chan) for _, s, c, chan in ranked[:MAX_OPTIONS]]
+
+
 def _best_alone(s: Span) -> float:
     return max(_softmax(_alone_scores(s))) if s.gains else 0.0
 
 
-def _keep_costs(g: _Group) -> dict[int, float]:
-    """Log probability that each position of the group was left alone."""
-    out: dict[int, float] = {}
-    for s in g.spans:
-        for p in range(s.start, s.end):
-            out[p] = min(out.get(p, 0.0), s.keep)
-    return out
-
-
-def _sentence_starts(scorer: ContextScorer) -> list[int]:
-    """For each position, the position its sentence starts at."""
-    out, start = [], 0
-    for p in range(scorer.n):
-        if scorer.bos[p]:
-            start = p
-        out.append(start)
-    return out
-
-
-def units_text(text: str, units: list[Unit], seq: list[int], a: int, b: int) -> str:
+def _units_text(text: str, units: list[Unit], seq: list[int], a: int, b: int) -> str:
     return text[units[seq[a]].start : units[seq[b - 1]].end]
 
 
 def _option_text(text, units, seq, g: _Group, s: Span | None, c: Candidate | None, sent_start: bool) -> str:
     """The group's text with the span replaced by the candidate (or as it is)."""
     if s is None:
-        return units_text(text, units, seq, g.start, g.end)
+        return _units_text(text, units, seq, g.start, g.end)
     parts = []
     if s.start > g.start:
         parts.append(text[units[seq[g.start]].start : units[seq[s.start]].start])
@@ -147,17 +150,23 @@ def _apply(text: str, units, seq, a_char: int, b_char: int, decided: dict[tuple[
     return "".join(parts)
 
 
-def _context(text, units, seq, scorer, sentence_of, g: _Group, decided) -> tuple[str, str, bool]:
-    """(prefix, suffix, whether the group starts its sentence) in the current state:
-    the previous sentence and this one up to the group; the rest of this sentence."""
-    s0 = sentence_of[g.start]
-    p0 = sentence_of[s0 - 1] if s0 > 0 else s0
-    a_char = units[seq[p0]].start
+def _context(text, units, seq, scorer: ContextScorer, g: _Group, decided) -> tuple[str, str, bool]:
+    """(prefix, suffix, whether the group starts its sentence): up to PREFIX_WORDS words
+    before the group (crossing at most one sentence start) and SUFFIX_WORDS after it
+    (within its sentence), with the decided replacements applied."""
+    a, words, starts = g.start, 0, 0
+    while a > 0 and words < PREFIX_WORDS:
+        if scorer.bos[a]:
+            starts += 1
+            if starts == 2:
+                break
+        a -= 1
+        words += scorer.lmw[a] is not None
+    b, words = g.end, 0
+    while b < scorer.n and not scorer.bos[b] and words < SUFFIX_WORDS:
+        words += scorer.lmw[b] is not None
+        b += 1
     g_char, h_char = units[seq[g.start]].start, units[seq[g.end - 1]].end
-    end = g.end
-    while end < scorer.n and not scorer.bos[end]:
-        end += 1
-    e_char = units[seq[end - 1]].end
-    prefix = _apply(text, units, seq, a_char, g_char, decided)
-    suffix = _apply(text, units, seq, h_char, e_char, decided)
-    return prefix, suffix, s0 == g.start
+    prefix = _apply(text, units, seq, units[seq[a]].start, g_char, decided) if a < g.start else ""
+    suffix = _apply(text, units, seq, h_char, units[seq[b - 1]].end, decided) if b > g.end else ""
+    return prefix, suffix, scorer.bos[g.start]
