@@ -266,8 +266,7 @@ class _ParagraphParser(HTMLParser):
         self.sections: dict[str, list[tuple[str, int]]] = {}
 
     def _skipping(self) -> bool:
-        admonition = any(t == "div" and c in {"note", "tip", "warning", "caution", "important"}
-                         for t, c in self.stack)
+        admonition = any(t == "div" and c in {"note", "tip", "warning", "caution", "important"} for t, c in self.stack)
         for tag, cls in self.stack:
             if tag in self.SKIP and not (tag == "tr" and admonition):
                 return True
@@ -417,8 +416,11 @@ def _fingerprint(register: str) -> str:
         files = sorted(root.rglob("*")) if root.exists() else []
         stamp = [(p.as_posix(), p.stat().st_size) for p in files if p.is_file()]
     else:
-        stamp = [(p.name, hashlib.sha1(p.read_bytes()).hexdigest())
-                 for p in text_files() if p.name.split("-", 1)[0] == register]
+        stamp = [
+            (p.name, hashlib.sha1(p.read_bytes()).hexdigest())
+            for p in text_files()
+            if p.name.split("-", 1)[0] == register
+        ]
     return hashlib.sha1(json.dumps([EXTRACTOR_VERSION, stamp]).encode()).hexdigest()[:16]
 
 

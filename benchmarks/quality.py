@@ -54,8 +54,8 @@ import corpus  # noqa: E402
 import spinner  # noqa: E402
 from spinner import Spun, Substitution  # noqa: E402
 
-SEED_SPUN = Path("/work/shared/data/seed_spun_article.txt")
-SEED_ORIGINAL = Path("/work/shared/data/seed_original_reconstructed.txt")
+SEED_SPUN = HERE.parent / "examples" / "seed_spun_article.txt"
+SEED_ORIGINAL = HERE.parent / "data" / "sources" / "seed_original_reconstructed.txt"
 RATES = (0.2, 0.35)
 SEEDS = {0.2: 20, 0.35: 35}  # one fixed spinner seed per rate
 QUICK_WORDS = 1500  # words per register in --quick
@@ -91,8 +91,9 @@ def _overlaps(a: int, b: int, s: Substitution) -> bool:
     return a < s.end and s.start < b
 
 
-def candidate_recall(spun: str, subs: Sequence[Substitution],
-                     cands: Sequence[tuple[int, int, str, list[str]]]) -> list[tuple[bool, int, bool]]:
+def candidate_recall(
+    spun: str, subs: Sequence[Substitution], cands: Sequence[tuple[int, int, str, list[str]]]
+) -> list[tuple[bool, int, bool]]:
     """For each substitution (a/an agreement fixes excluded): (original among the candidates,
     number of candidates over the spans overlapping it, any span overlaps it).
 
@@ -199,13 +200,16 @@ def _restored_offsets(edits) -> tuple[list[tuple[int, int, int, int]], Callable[
     return spans, to_restored
 
 
-def edit_scores(original: str, spun_subs: Sequence[Substitution],
-                restoration) -> tuple[list[tuple[float, bool]], list[bool]]:
+def edit_scores(
+    original: str, spun_subs: Sequence[Substitution], restoration
+) -> tuple[list[tuple[float, bool]], list[bool]]:
     """Per edit (confidence, correct) and per substitution (fully restored)."""
     align = Alignment.of(restoration.text, original)
     spans, to_r = _restored_offsets(restoration.edits)
-    per_edit = [(e.confidence, align.edit_correct(r0, r1))
-                for e, (_, _, r0, r1) in zip(sorted(restoration.edits, key=lambda e: e.start), spans, strict=True)]
+    per_edit = [
+        (e.confidence, align.edit_correct(r0, r1))
+        for e, (_, _, r0, r1) in zip(sorted(restoration.edits, key=lambda e: e.start), spans, strict=True)
+    ]
     per_sub = []
     for s in spun_subs:
         r_lo, r_hi = to_r(s.start, False), to_r(s.end, True)
@@ -250,8 +254,9 @@ def doc_seed(doc_id: str, rate: float, seed: int) -> int:
 
 
 def spin_doc(doc: corpus.Doc, rate: float, seed: int) -> Spun:
-    return spinner.spin(doc.text, rate=rate, seed=doc_seed(doc.id, rate, seed),
-                        technical=corpus.is_technical(doc.register))
+    return spinner.spin(
+        doc.text, rate=rate, seed=doc_seed(doc.id, rate, seed), technical=corpus.is_technical(doc.register)
+    )
 
 
 def score_spun(restorer, register: str, spun: str, original: str, subs: Sequence[Substitution]) -> DocResult:
@@ -261,8 +266,18 @@ def score_spun(restorer, register: str, spun: str, original: str, subs: Sequence
     seconds = time.perf_counter() - t0
     cand = candidate_recall(spun, subs, restorer.candidates(spun))
     per_edit, per_sub = edit_scores(original, subs, restoration)
-    return DocResult(register, corpus.count_words(spun), len(subs), cand, per_edit, per_sub, [s.kind for s in subs],
-                     distance(spun, original), distance(restoration.text, original), seconds)
+    return DocResult(
+        register,
+        corpus.count_words(spun),
+        len(subs),
+        cand,
+        per_edit,
+        per_sub,
+        [s.kind for s in subs],
+        distance(spun, original),
+        distance(restoration.text, original),
+        seconds,
+    )
 
 
 def score_clean(restorer, doc: corpus.Doc) -> CleanResult:
@@ -313,8 +328,10 @@ def by_kind(results: Sequence[DocResult]) -> dict[str, tuple[int, float | None, 
             restored.setdefault(kind, []).append(ok)
         for kind, (hit, _, _) in zip([k for k in r.kinds if k != "article"], r.cand, strict=True):
             cand.setdefault(kind, []).append(hit)
-    return {k: (len(v), _share(sum(cand.get(k, [])), len(cand.get(k, []))), _share(sum(v), len(v)))
-            for k, v in sorted(restored.items(), key=lambda kv: -len(kv[1]))}
+    return {
+        k: (len(v), _share(sum(cand.get(k, [])), len(cand.get(k, []))), _share(sum(v), len(v)))
+        for k, v in sorted(restored.items(), key=lambda kv: -len(kv[1]))
+    }
 
 
 def aggregate_clean(results: Iterable[CleanResult]) -> dict:
@@ -386,8 +403,9 @@ def expansions(ref: str, limit: int = 4096) -> Iterable[str]:
 def closest(hyp: str, ref: str) -> tuple[int, str]:
     """The expansion of ``ref`` nearest to ``hyp`` and its word distance (as residual.py)."""
     h = [t for t, _, _ in tokens(hyp)]
-    return min(((Levenshtein.distance(h, [t for t, _, _ in tokens(r)]), r) for r in expansions(ref)),
-               key=lambda x: x[0])
+    return min(
+        ((Levenshtein.distance(h, [t for t, _, _ in tokens(r)]), r) for r in expansions(ref)), key=lambda x: x[0]
+    )
 
 
 def seed_article() -> tuple[str, str]:
@@ -412,8 +430,11 @@ def aligned_substitutions(spun: str, original: str) -> list[Substitution]:
             blocks.append([op.src_start, op.src_end, op.dest_start, op.dest_end])
     out = []
     for b0, b1, c0, c1 in blocks:
-        pieces = ([(b0 + k, b0 + k + 1, c0 + k, c0 + k + 1) for k in range(b1 - b0)]
-                  if b1 - b0 == c1 - c0 else [(b0, b1, c0, c1)])
+        pieces = (
+            [(b0 + k, b0 + k + 1, c0 + k, c0 + k + 1) for k in range(b1 - b0)]
+            if b1 - b0 == c1 - c0
+            else [(b0, b1, c0, c1)]
+        )
         for s0, s1, o0, o1 in pieces:
             a = s[s0][1] if s0 < s1 else (s[s0][1] if s0 < len(s) else len(spun))
             b = s[s1 - 1][2] if s0 < s1 else a
@@ -475,8 +496,15 @@ def select(docs: Sequence[corpus.Doc], limit_words: int | None) -> list[corpus.D
     return out
 
 
-def run(registers: Sequence[str], rates: Sequence[float], options: dict, split: str = "heldout",
-        limit_words: int | None = None, jobs: int = 1, seed_row: bool = True) -> dict:
+def run(
+    registers: Sequence[str],
+    rates: Sequence[float],
+    options: dict,
+    split: str = "heldout",
+    limit_words: int | None = None,
+    jobs: int = 1,
+    seed_row: bool = True,
+) -> dict:
     """Run everything; returns {"spun": {(register, rate): metrics}, "clean": {register: metrics},
     "seed": metrics, "all": {rate: metrics}, "reliability": [...], "seconds": wall time}."""
     t0 = time.perf_counter()
@@ -505,8 +533,15 @@ def run(registers: Sequence[str], rates: Sequence[float], options: dict, split: 
     all_clean = aggregate_clean(x for r in registers for x in by_key.get(("clean", r, None), []))
     all_edits = [e for k, v in by_key.items() if k[0] == "spun" for x in v for e in x.edits]
     seed = evaluate_seed(_worker_restorer) if seed_row else None
-    return {"spun": spun, "clean": clean, "all": all_rows, "all_clean": all_clean, "seed": seed,
-            "reliability": reliability(all_edits), "seconds": time.perf_counter() - t0}
+    return {
+        "spun": spun,
+        "clean": clean,
+        "all": all_rows,
+        "all_clean": all_clean,
+        "seed": seed,
+        "reliability": reliability(all_edits),
+        "seconds": time.perf_counter() - t0,
+    }
 
 
 # -- report ----------------------------------------------------------------------------------------
@@ -519,45 +554,64 @@ def _num(x: float | None, fmt: str = ".2f") -> str:
 
 
 def _spun_row(name: str, rate: str, m: dict) -> str:
-    return (f"| {name} | {rate} | {m['words']:,} | {m['subs']:,} | {_pct(m['candidate_recall'])} | "
-            f"{_pct(m['span_recall'])} | {_num(m['median_candidates'], 'g')} | {m['edits']:,} | "
-            f"{_pct(m['edit_precision'])} | {_pct(m['edit_recall'])} | {_num(m['residual'], '.3f')} | "
-            f"{_pct(m['precision_high'])} ({m['edits_high']}) | {_num(m['words_per_second'], ',.0f')} |")
+    return (
+        f"| {name} | {rate} | {m['words']:,} | {m['subs']:,} | {_pct(m['candidate_recall'])} | "
+        f"{_pct(m['span_recall'])} | {_num(m['median_candidates'], 'g')} | {m['edits']:,} | "
+        f"{_pct(m['edit_precision'])} | {_pct(m['edit_recall'])} | {_num(m['residual'], '.3f')} | "
+        f"{_pct(m['precision_high'])} ({m['edits_high']}) | {_num(m['words_per_second'], ',.0f')} |"
+    )
 
 
 def report(res: dict, command: str, split: str) -> str:
     """The Markdown report: command line, spun table, clean table, seed row, reliability."""
     import wordfix
 
-    lines = [f"`{command}`", "",
-             f"wordfix {wordfix.__version__}; split `{split}`; {time.strftime('%Y-%m-%d %H:%M')}; "
-             f"wall time {res['seconds']:.0f} s", "",
-             "### Spun text (reference spinner)", "",
-             "| register | rate | words | subs | cand. recall | span recall | median cands | edits | "
-             "edit P | edit R | residual | P@≥0.9 (n) | words/s |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        f"`{command}`",
+        "",
+        f"wordfix {wordfix.__version__}; split `{split}`; {time.strftime('%Y-%m-%d %H:%M')}; "
+        f"wall time {res['seconds']:.0f} s",
+        "",
+        "### Spun text (reference spinner)",
+        "",
+        "| register | rate | words | subs | cand. recall | span recall | median cands | edits | "
+        "edit P | edit R | residual | P@≥0.9 (n) | words/s |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for (reg, rate), m in res["spun"].items():
         lines.append(_spun_row(reg + (" ⚙" if corpus.is_technical(reg) else ""), f"{rate:g}", m))
     for rate, m in res["all"].items():
         lines.append(_spun_row("**all**", f"{rate:g}", m))
     if res.get("seed"):
         lines.append(_spun_row("**seed article (real)**", "–", res["seed"]))
-    lines += ["", "⚙ technical register: tortured phrases inserted too. cand. recall: true original among "
-              "the candidates of an overlapping span; span recall: any span overlaps the substitution; "
-              "median cands: candidates over the spans overlapping a substitution; edit P/R: from a word "
-              "alignment with the original; residual: distance(restored, original) / distance(spun, original).",
-              "", "### Clean text (every edit is false)", "",
-              "| register | docs | words | docs changed | false edits | per 10k words | of them ≥0.9 | words/s |",
-              "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    lines += [
+        "",
+        "⚙ technical register: tortured phrases inserted too. cand. recall: true original among "
+        "the candidates of an overlapping span; span recall: any span overlaps the substitution; "
+        "median cands: candidates over the spans overlapping a substitution; edit P/R: from a word "
+        "alignment with the original; residual: distance(restored, original) / distance(spun, original).",
+        "",
+        "### Clean text (every edit is false)",
+        "",
+        "| register | docs | words | docs changed | false edits | per 10k words | of them ≥0.9 | words/s |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     rows = list(res["clean"].items()) + [("**all**", res["all_clean"])]
     for reg, m in rows:
-        lines.append(f"| {reg} | {m['docs']} | {m['words']:,} | {m['docs_changed']} | {m['false_edits']} | "
-                     f"{_num(m['false_per_10k'], '.1f')} | {m['false_high']} | {_num(m['words_per_second'], ',.0f')} |")
+        lines.append(
+            f"| {reg} | {m['docs']} | {m['words']:,} | {m['docs_changed']} | {m['false_edits']} | "
+            f"{_num(m['false_per_10k'], '.1f')} | {m['false_high']} | {_num(m['words_per_second'], ',.0f')} |"
+        )
     examples = res["all_clean"]["examples"]
     if examples:
         lines += ["", "Some false edits: " + "; ".join(examples)]
-    lines += ["", "### By kind of substitution (all registers and rates)", "",
-              "| kind | subs | cand. recall | edit recall |", "|---|---:|---:|---:|"]
+    lines += [
+        "",
+        "### By kind of substitution (all registers and rates)",
+        "",
+        "| kind | subs | cand. recall | edit recall |",
+        "|---|---:|---:|---:|",
+    ]
     pooled: dict[str, list] = {}
     for m in res["all"].values():
         for kind, (n, cr, er) in m["by_kind"].items():
@@ -568,8 +622,13 @@ def report(res: dict, command: str, split: str) -> str:
             acc[3] += n if cr is not None else 0
     for kind, (n, cr, er, n_c) in sorted(pooled.items(), key=lambda kv: -kv[1][0]):
         lines.append(f"| {kind} | {n:,} | {_pct(cr / n_c if n_c else None)} | {_pct(er / n if n else None)} |")
-    lines += ["", "### Calibration (edits on spun text, all registers and rates)", "",
-              "| confidence | edits | mean confidence | precision |", "|---|---:|---:|---:|"]
+    lines += [
+        "",
+        "### Calibration (edits on spun text, all registers and rates)",
+        "",
+        "| confidence | edits | mean confidence | precision |",
+        "|---|---:|---:|---:|",
+    ]
     for lo, hi, n, mean, prec in res["reliability"]:
         lines.append(f"| [{lo:.2f}, {hi:.2f}{']' if hi >= 1 else ')'} | {n} | {_num(mean, '.3f')} | {_pct(prec)} |")
     return "\n".join(lines) + "\n"
@@ -584,8 +643,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--limit-words", type=int, help="words per register (documents sampled by id hash)")
     ap.add_argument("--quick", action="store_true", help=f"--limit-words {QUICK_WORDS}, two processes")
     ap.add_argument("--jobs", type=int, help="worker processes (default 1; 2 with --quick)")
-    ap.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
-                    help="a wordfix.Restorer option, e.g. --option min_confidence=0.8 (repeatable)")
+    ap.add_argument(
+        "--option",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a wordfix.Restorer option, e.g. --option min_confidence=0.8 (repeatable)",
+    )
     ap.add_argument("--no-seed", action="store_true", help="skip the seed-article row")
     ap.add_argument("--out", help="also write the Markdown report here (e.g. benchmarks/results.md)")
     a = ap.parse_args(argv)

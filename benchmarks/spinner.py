@@ -43,7 +43,7 @@ sys.path.insert(0, str(HERE.parent / "scripts"))
 from mythes import DEFAULT_PATH as MYTHES_PATH  # noqa: E402
 from mythes import read_mythes  # noqa: E402
 
-TORTURED_CSV = Path("/work/shared/data/tortured_phrases_pps.csv")
+TORTURED_CSV = Path(__file__).resolve().parents[1] / "data" / "sources" / "tortured_phrases_pps.csv"
 if not TORTURED_CSV.exists():  # the copy inside the repository, if the shared one is absent
     TORTURED_CSV = HERE.parent / "data" / "tortured_phrases_pps.csv"
 
@@ -75,7 +75,8 @@ class Spun:
 # Never replaced from the thesaurus: closed-class words (their noun senses give nonsense such as
 # it -> "information technology", which this spinner family does not produce) and a few very
 # common verbs. Some of them are spun through ARTIFACTS or SWAPS instead.
-STOPWORDS = frozenset("""
+STOPWORDS = frozenset(
+    """
 a an the this that these those some any each every either neither no all both half several such
 i me my mine we us our ours you your yours he him his she her hers it its they them their theirs
 one ones oneself myself yourself himself herself itself ourselves themselves who whom whose which
@@ -89,7 +90,8 @@ get got gets make made makes go goes went gone come came say said says
 very too also just only even still already again ever never always often quite rather
 more most less least much many few lot lots other another same own
 yes ok okay etc eg ie mr mrs ms dr st
-""".split())
+""".split()
+)
 
 ARTIFACTS: dict[str, list[tuple[str, float]]] = {
     # WordNet noun senses of function words, exactly as the real spinner emits them
@@ -166,17 +168,45 @@ SWAPS: dict[str, tuple[list[tuple[str, float]], float]] = {
     "you have": ([("you have got", 1)], 0.3),
 }
 
-NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-                "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
-                "eighteen", "nineteen", "twenty"]
-UNITS = frozenset("""% percent per cent kg g mg km m cm mm nm ms s sec h hr min mb gb kb tb mhz ghz
-hz kw w v mph kph ft in lb lbs oz px pt em bit bits byte bytes kib mib gib °c °f""".split())
-DETERMINERS = frozenset("""a an the this that these those my your his her its our their some any
-each every no many few several much more most such what which whose""".split())
-ADJ_CUES = frozenset("""very always not so too quite really more most less least extremely is are was
-were be been being seem seems seemed become becomes became""".split())
-VERB_CUES = frozenset("""to will would can could should may might must shall do does did don't
-doesn't didn't not never cannot i you we they he she it who""".split())
+NUMBER_WORDS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+]
+UNITS = frozenset(
+    """% percent per cent kg g mg km m cm mm nm ms s sec h hr min mb gb kb tb mhz ghz
+hz kw w v mph kph ft in lb lbs oz px pt em bit bits byte bytes kib mib gib °c °f""".split()
+)
+DETERMINERS = frozenset(
+    """a an the this that these those my your his her its our their some any
+each every no many few several much more most such what which whose""".split()
+)
+ADJ_CUES = frozenset(
+    """very always not so too quite really more most less least extremely is are was
+were be been being seem seems seemed become becomes became""".split()
+)
+VERB_CUES = frozenset(
+    """to will would can could should may might must shall do does did don't
+doesn't didn't not never cannot i you we they he she it who""".split()
+)
 _VOWEL_SOUND = re.compile(r"^(?:[aeio]|u(?!n[iy]|s[eu]|r[aeiou]|ti|ni|bi|k)|hour|honest|honou?r|heir)", re.I)
 
 _TOKEN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*(?:-[A-Za-z]+)*|\d+(?:[.,:]\d+)*")
@@ -386,8 +416,14 @@ class Spinner:
     """Seeded spinner; ``spin`` is the convenient entry point. Separate class so the rates of
     the artifact, swap and tortured-phrase families can be changed for experiments."""
 
-    def __init__(self, rate: float = 0.3, seed: int = 0, technical: bool = False,
-                 tortured_rate: float | None = None, lower_sentence_start: float = 0.85) -> None:
+    def __init__(
+        self,
+        rate: float = 0.3,
+        seed: int = 0,
+        technical: bool = False,
+        tortured_rate: float | None = None,
+        lower_sentence_start: float = 0.85,
+    ) -> None:
         if not 0.0 <= rate <= 1.0:
             raise ValueError("rate must be between 0 and 1")
         self.rate = rate
@@ -475,9 +511,15 @@ class Spinner:
         nxt = tokens[i + 1].lower if i + 1 < len(tokens) else ""
         if t.lower in NUMBER_WORDS[2:11] and self.rng.random() < self.swap_rate * 0.8:
             return str(NUMBER_WORDS.index(t.lower))
-        if (t.text.isdigit() and 2 <= int(t.text) <= 20 and text[t.end : t.end + 1] == " "
-                and nxt.isalpha() and nxt not in UNITS and tokens[i + 1].start == t.end + 1
-                and self.rng.random() < self.swap_rate * 0.3):
+        if (
+            t.text.isdigit()
+            and 2 <= int(t.text) <= 20
+            and text[t.end : t.end + 1] == " "
+            and nxt.isalpha()
+            and nxt not in UNITS
+            and tokens[i + 1].start == t.end + 1
+            and self.rng.random() < self.swap_rate * 0.3
+        ):
             return NUMBER_WORDS[int(t.text)]
         return None
 
@@ -505,9 +547,17 @@ class Spinner:
                 i += 1
         return self._render(text, tokens, repl)
 
-    def _choose(self, text: str, tokens: list[_Token], i: int, prev: str,
-                tortured: dict, longest_tortured: int, longest_swap: int,
-                longest: int) -> tuple[int, str, str] | None:
+    def _choose(
+        self,
+        text: str,
+        tokens: list[_Token],
+        i: int,
+        prev: str,
+        tortured: dict,
+        longest_tortured: int,
+        longest_swap: int,
+        longest: int,
+    ) -> tuple[int, str, str] | None:
         """The replacement starting at token i, if any: (end token, text, kind)."""
         rng = self.rng
         t = tokens[i]

@@ -31,15 +31,26 @@ from mythes import DEFAULT_PATH, read_mythes  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 RANK_DECAY = 0.6  # weight of entry r+1 relative to entry r within one meaning
+FUNCTION_WORDS = 100  # the most frequent web words: their proper-noun meanings are kept
 POS_MAP = {"noun": "noun", "verb": "verb", "adj": "adj", "adv": "adv"}
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
 
-_BRITISH = [(re.compile(p), r) for p, r in [
-    (r"our(s?)\b", r"or\1"), (r"tre(s?)\b", r"ter\1"), (r"is(e|es|ed|ing|ation|ations)\b", r"iz\1"),
-    (r"ys(e|es|ed|ing)\b", r"yz\1"), (r"ogue(s?)\b", r"og\1"), (r"ence(s?)\b", r"ense\1"),
-    (r"ll(ed|ing|er|ers)\b", r"l\1"), (r"ae", "e"), (r"oe", "e"), (r"mme(s?)\b", r"m\1"),
-]]
+_BRITISH = [
+    (re.compile(p), r)
+    for p, r in [
+        (r"our(s?)\b", r"or\1"),
+        (r"tre(s?)\b", r"ter\1"),
+        (r"is(e|es|ed|ing|ation|ations)\b", r"iz\1"),
+        (r"ys(e|es|ed|ing)\b", r"yz\1"),
+        (r"ogue(s?)\b", r"og\1"),
+        (r"ence(s?)\b", r"ense\1"),
+        (r"ll(ed|ing|er|ers)\b", r"l\1"),
+        (r"ae", "e"),
+        (r"oe", "e"),
+        (r"mme(s?)\b", r"m\1"),
+    ]
+]
 
 
 def _american(w: str) -> str:
@@ -57,6 +68,8 @@ def spelling_variant(a: str, b: str) -> bool:
     x, y = re.sub(r"[^a-z]", "", a.lower()), re.sub(r"[^a-z]", "", b.lower())
     if x == y or _american(a) == _american(b):
         return True
+    if "'" in a or "'" in b:  # ne'er, e'er, o'er: poetic contractions, the spinner's favourites
+        return False
     return x[:1] == y[:1] and Levenshtein.normalized_similarity(x, y) >= 0.75 and abs(len(x) - len(y)) <= 2
 
 
@@ -73,19 +86,24 @@ def proper_noun(m) -> bool:
     """A meaning that names someone or something ("olivier": Olivier, Laurence Olivier):
     in running text it is capitalized, and wordfix does not touch capitalized words."""
     h = m.headword.lower()
-    return any(e != m.headword and (e.lower() == h or e.lower().endswith(" " + h)) and e[:1].isupper()
-               for e, _ in m.entries)
+    return any(
+        e != m.headword and (e.lower() == h or e.lower().endswith(" " + h)) and e[:1].isupper() for e, _ in m.entries
+    )
 
 
-def channel_weights(meanings) -> dict[tuple[str, str, str], tuple[float, str, int, int, int]]:
+def channel_weights(
+    meanings, function_word: bool = False
+) -> dict[tuple[str, str, str], tuple[float, str, int, int, int]]:
     """(entry, head, pos) -> (weight, relation, sense, rank, list length) for one headword.
 
     Every meaning counts towards the spinner's choice of meaning, but proper-noun
-    meanings give no rows (their originals would be capitalized names)."""
+    meanings give no rows (their originals would be capitalized names), except for
+    function words: the spinner reads "an" as AN (Associate in Nursing) and "who" as
+    WHO (United Nations agency), its most famous artifacts."""
     out: dict[tuple[str, str, str], list] = {}
     k = len(meanings)
     for m in meanings:
-        if proper_noun(m):
+        if proper_noun(m) and not function_word:
             continue
         ents = [(e, r) for e, r in m.entries if r != "antonym" and usable(e, m.headword)]
         if not ents:
@@ -111,12 +129,20 @@ class Vocabulary:
         self.lm = pocketsphinx.NGramModel.readfile(pocketsphinx.get_model_path() + "/en-us/en-us.lm.bin")
         wordsegment.load()
         self.bigrams = wordsegment.BIGRAMS
+        self.unigrams = wordsegment.UNIGRAMS
+        top = sorted(wordsegment.UNIGRAMS, key=wordsegment.UNIGRAMS.get, reverse=True)
+        self.function_words = frozenset(top[:FUNCTION_WORDS])
 
     def known(self, phrase: str) -> bool:
+        """A single word the 3-gram model or the web unigram list knows ("euclidean"),
+        or a phrase of 3-gram words whose adjacent pairs are attested web bigrams."""
         words = phrase.lower().replace("-", " ").split()
+        if len(words) == 1:
+            w = words[0]
+            return bool(_WORD.fullmatch(w)) and (self.lm.prob([w]) > -100_000_000 or w in self.unigrams)
         if not words or not all(_WORD.fullmatch(w) and self.lm.prob([w]) > -100_000_000 for w in words):
             return False
-        return all(f"{a} {b}" in self.bigrams for a, b in zip(words, words[1:]))
+        return all(f"{a} {b}" in self.bigrams for a, b in zip(words, words[1:], strict=False))
 
 
 def build(mythes_path: str, min_weight: float) -> tuple[list[tuple], dict]:
@@ -130,13 +156,16 @@ def build(mythes_path: str, min_weight: float) -> tuple[list[tuple], dict]:
         if not vocab.known(head):
             stats["headwords dropped: the language model cannot judge them"] += 1
             continue
-        for (entry, h, pos), (w, rel, sense, rank, n) in channel_weights(meanings).items():
+        function_word = head in vocab.function_words
+        for (entry, h, pos), (w, rel, sense, rank, n) in channel_weights(meanings, function_word).items():
             if w < min_weight:
                 stats["rows dropped: weight below the minimum"] += 1
                 continue
             if "|" in entry or "\t" in entry:
                 continue
-            rows.append((entry, h, rel, round(w, 4), pos, f"mythes {h} ({pos}) meaning {sense + 1}, entry {rank + 1}/{n}"))
+            rows.append(
+                (entry, h, rel, round(w, 4), pos, f"mythes {h} ({pos}) meaning {sense + 1}, entry {rank + 1}/{n}")
+            )
     rows.sort(key=lambda r: (r[0].lower(), -r[3], r[1]))
     stats["rows"] = len(rows)
     stats["spun phrases"] = len({r[0].lower() for r in rows})

@@ -37,7 +37,7 @@ from functools import cached_property
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_CSV = ROOT.parent / "shared" / "data" / "tortured_phrases_pps.csv"  # the shared/ beside the repo
+DEFAULT_CSV = ROOT / "data" / "sources" / "tortured_phrases_pps.csv"  # a copy of the shared list
 DEFAULT_OUT = ROOT / "data" / "synonym_maps" / "tortured_phrases.tsv"
 DEFAULT_REPORT = ROOT / "scripts" / "tortured_report.md"
 WORDNET_DIR = Path("/usr/share/wordnet")

@@ -6,14 +6,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v chromium >/dev/null 2>&1; then
+# chromium: the review page's browser tests; mythes-en-us and wordnet-base: the tests that
+# rebuild the generated tables and compare them with the committed ones.
+if ! command -v chromium >/dev/null 2>&1 || [ ! -e /usr/share/mythes/th_en_US_v2.dat ] || [ ! -d /usr/share/wordnet ]; then
   SUDO=""
   if [ "$(id -u)" != "0" ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo"; fi
   if [ "$(id -u)" = "0" ] || [ -n "$SUDO" ]; then
-    $SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q chromium \
-      || echo "install-test-env: chromium not installed; the browser tests will be skipped" >&2
+    $SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q chromium mythes-en-us wordnet-base \
+      || echo "install-test-env: apt-get failed; the browser and table-rebuild tests will be skipped" >&2
   else
-    echo "install-test-env: no root and no sudo; the browser tests will be skipped" >&2
+    echo "install-test-env: no root and no sudo; the browser and table-rebuild tests will be skipped" >&2
   fi
 fi
 

@@ -6,11 +6,17 @@
 - negative.json: clean text that must come back byte for byte.
 - known-failures.json: cases wordfix does not restore yet (expected to fail; a
   case that starts passing fails the suite so it gets moved).
+
+A spun case may name a ``context``: a document (path from the repository root) that
+contains it. The whole document is restored, as a user would restore the article,
+and the case's sentence is read back from the result: how spun a text looks is
+judged on the document, not on one sentence.
 """
 
 from __future__ import annotations
 
 import json
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -18,6 +24,7 @@ import pytest
 import wordfix
 from wordfix.evaluate import expansions
 
+ROOT = Path(__file__).resolve().parents[1]
 CASES = Path(__file__).parent / "test-cases"
 
 
@@ -25,8 +32,31 @@ def load(name: str) -> list[dict]:
     return json.loads((CASES / name).read_text(encoding="utf-8"))
 
 
+@cache
+def restored_document(path: str) -> wordfix.Restoration:
+    return wordfix.restore((ROOT / path).read_text(encoding="utf-8"))
+
+
+def restore_case(case: dict) -> str:
+    """The case's text restored, alone or inside its context document."""
+    if "context" not in case:
+        return wordfix.restore(case["original"]).text
+    r = restored_document(case["context"])
+    start = r.original.index(case["original"])
+    end = start + len(case["original"])
+    inside = [e for e in r.edits if start <= e.start and e.end <= end]
+    assert not [e for e in r.edits if e.start < end and e.end > start and e not in inside], "an edit crosses the case"
+    return wordfix.apply_edits(
+        case["original"], [e.__class__(e.start - start, e.end - start, *_rest(e)) for e in inside]
+    )
+
+
+def _rest(e):
+    return e.before, e.after, e.confidence, e.source, e.alternatives
+
+
 def restored_as_expected(case: dict) -> tuple[bool, str]:
-    out = wordfix.restore(case["original"]).text
+    out = restore_case(case)
     return any(out == exp for exp in expansions(case["fixed"])), out
 
 
@@ -41,6 +71,11 @@ def test_clean_text_unchanged(case):
     r = wordfix.restore(case["original"])
     assert r.text == case["original"]
     assert r.edits == ()
+
+
+def test_clean_cases_together_unchanged():
+    text = "\n\n".join(c["original"] for c in load("negative.json"))
+    assert wordfix.restore(text).text == text
 
 
 @pytest.mark.parametrize("case", load("known-failures.json"), ids=lambda c: c["label"])

@@ -26,6 +26,7 @@ class Config:
                      insertion penalty of speech recognisers).
     type_evidence:   let the other occurrences of a word type in the document count
                      (the spinner maps a word the same way each time).
+    neural_weight:   weight of the neural model's log probabilities (scorer="neural").
     max_candidates:  originals kept per span after shortlisting by prior.
     lm_weight:       weight of language-model log probabilities against the channel.
     beam:            hypotheses kept per position when decoding a region jointly.
@@ -42,6 +43,7 @@ class Config:
     min_spin: float = 0.5
     length_bonus: float = 0.0
     type_evidence: bool = True
+    neural_weight: float = 1.0
     max_candidates: int = 10
     lm_weight: float = 0.5
     beam: int = 12

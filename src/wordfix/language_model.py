@@ -71,8 +71,13 @@ class NgramLM:
         return OOV_LOGP if v is None else max(OOV_LOGP, v + WEB_OFFSET)
 
     def known(self, w: str) -> bool:
-        """Whether the model has the word in its vocabulary."""
-        return self._model.prob([w]) > -100_000_000
+        """Whether the word has a probability of its own: in the 3-gram vocabulary or
+        in the web unigram list."""
+        if self._model.prob([w]) > -100_000_000:
+            return True
+        if self._web is None:
+            self._web = web_unigrams()
+        return w.replace(".", "").replace("'", "") in self._web
 
 
 @lru_cache(maxsize=1)

@@ -285,14 +285,73 @@ def _frozen(idx: TableIndex) -> TableIndex:
     return idx
 
 
+_SOURCE_KINDS = (
+    ("seed post", "seed post"),
+    ("real spun pages", "real spun pages"),
+    ("PPS", "Problematic Paper Screener"),
+    ("mythes", "mythes-en-us"),
+    ("issue #", "the project's issues"),
+    ("NOTES", "NOTES.md"),
+)
+SEED_PAIR = ("seed_spun_article.txt", "seed_original_reconstructed.txt")
+
+
+def _source_kinds(rows: Sequence[Row]) -> dict[str, int]:
+    """How many rows cite each kind of source (a row may cite several)."""
+    from collections import Counter
+
+    c: Counter[str] = Counter()
+    for r in rows:
+        kinds = [name for key, name in _SOURCE_KINDS if key in r.note] or ["other"]
+        c.update(kinds)
+    return dict(c.most_common())
+
+
+def _default_pair() -> tuple[Path, Path] | None:
+    """The project's real spun/original pair (in a source checkout), if it is at hand."""
+    for root in (Path.cwd(), Path(__file__).resolve().parents[2]):
+        spun, original = root / "examples" / SEED_PAIR[0], root / "data" / "sources" / SEED_PAIR[1]
+        if spun.exists() and original.exists():
+            return spun, original
+    return None
+
+
+def pair_recall(files: Sequence[Path], spun_path: Path, original_path: Path) -> str:
+    """Candidate recall of the tables on a real spun/original pair, as a report line."""
+    import statistics
+
+    from . import evaluate
+    from .restorer import Restorer
+
+    spun = spun_path.read_text(encoding="utf-8")
+    if "It's frustrating" in spun and "No comments" in spun:  # the seed post: its body only
+        spun = spun[spun.index("It's frustrating") : spun.index("No comments")].strip()
+    original = "".join(x for x in original_path.open(encoding="utf-8") if not x.startswith("#")).strip()
+    subs = evaluate.substitutions(spun, original)
+    r = Restorer(tables=tuple(str(f) for f in files))
+    recall, sizes, _ = evaluate.candidate_recall(r.candidates(spun), subs)
+    median = statistics.median(sizes) if sizes else 0
+    return (
+        f"candidate recall on {spun_path.name}: {recall:.1%} of {len(subs)} substitutions "
+        f"(median {median:g} candidates per overlapping span)"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m wordfix.tables stats|check [FILE...]``: row counts and validation."""
+    """``python -m wordfix.tables stats|check [FILE...]``: row counts per table, relation
+    and source, candidate recall on a real spun/original pair, or validation only."""
     import argparse
     from collections import Counter
 
     ap = argparse.ArgumentParser(prog="python -m wordfix.tables", description=main.__doc__)
     ap.add_argument("command", choices=["stats", "check"])
     ap.add_argument("files", nargs="*", help="table files (default: the bundled tables)")
+    ap.add_argument(
+        "--pair",
+        nargs=2,
+        metavar=("SPUN", "ORIGINAL"),
+        help="a spun text and its original for candidate recall (default: the seed pair of a source checkout)",
+    )
     a = ap.parse_args(argv)
     files = [Path(f) for f in a.files] or bundled_tables()
     total = 0
@@ -310,7 +369,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"{p.name}: {len(rows)} rows, {keys} spun phrases; "
                 + ", ".join(f"{k} {v}" for k, v in rel.most_common())
             )
+            print("  sources: " + ", ".join(f"{k} {v}" for k, v in _source_kinds(rows).items()))
     print(f"{len(files)} tables, {total} rows" + ("" if a.command == "stats" else ", all valid"))
+    if a.command == "stats":
+        pair = tuple(Path(x) for x in a.pair) if a.pair else _default_pair()
+        if pair:
+            print(pair_recall(files, *pair))
     return 0
 
 

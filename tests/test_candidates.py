@@ -1,0 +1,102 @@
+"""Candidate generation: the thesaurus reversed, with morphology, and its coverage."""
+
+from __future__ import annotations
+
+import pytest
+
+import wordfix
+from wordfix.tables import bundled_tables, load_table
+
+
+@pytest.fixture(scope="module")
+def restorer() -> wordfix.Restorer:
+    return wordfix.Restorer()
+
+
+def candidates_for(restorer, text: str, spun: str) -> list[str]:
+    for _, _, span_text, cands in restorer.candidates(text):
+        if span_text == spun:
+            return cands
+    return []
+
+
+@pytest.mark.parametrize(
+    "text, spun, original",
+    [
+        ("We ascertained the problem yesterday.", "ascertained", "saw"),
+        ("This rope is sturdier than that one.", "sturdier", "stronger"),
+        ("He collects stringed instruments from old shops.", "stringed instruments", "guitars"),
+        ("She was promoting the new range all week.", "promoting", "marketing"),
+        ("The results area unit shown below.", "area unit", "are"),
+        ("It is Associate in Nursing example.", "Associate in Nursing", "an"),
+        ("People United Nations agency vote.", "United Nations agency", "who"),
+        ("They ne'er listen.", "ne'er", "never"),
+        ("Good temporal order matters.", "temporal order", "timing"),
+        ("The geometrician view of space.", "geometrician", "euclidean"),
+        ("Profound learning is popular. Deep learning needs data.", "Profound learning", "deep learning"),
+        ("Counterfeit consciousness is popular.", "Counterfeit consciousness", "artificial intelligence"),
+    ],
+)
+def test_original_is_offered_in_the_right_form(restorer, text, spun, original):
+    assert original in [c.lower() for c in candidates_for(restorer, text, spun)]
+
+
+def test_candidate_lists_are_shortlisted(restorer):
+    text = open(__file__, encoding="utf-8").read()[:3000]
+    lists = [c for *_, c in restorer.candidates(text)]
+    assert lists and max(len(c) for c in lists) <= restorer.config.max_candidates
+
+
+@pytest.mark.parametrize(
+    "spun, original",
+    [
+        ("area unit", "are"),
+        ("square measure", "are"),
+        ("Associate in Nursing", "an"),
+        ("United Nations agency", "who"),
+        ("ne'er", "never"),
+        ("temporal order", "timing"),
+        ("stringed instrument", "guitar"),
+        ("ascertain", "see"),
+        ("geometrician", "euclidean"),
+    ],
+)
+def test_thesaurus_table_has_the_spinners_swaps(thesaurus_rows, spun, original):
+    assert (spun.lower(), original) in thesaurus_rows
+
+
+@pytest.fixture(scope="module")
+def thesaurus_rows() -> set[tuple[str, str]]:
+    path = next(p for p in bundled_tables() if p.name == "thesaurus_mythes.tsv")
+    return {(" ".join(r.spun), r.original.lower()) for r in load_table(path)}
+
+
+def test_thesaurus_rows_carry_relation_rank_and_part_of_speech(thesaurus_rows):
+    path = next(p for p in bundled_tables() if p.name == "thesaurus_mythes.tsv")
+    rows = [r for r in load_table(path) if r.spun == ("area", "unit") and r.original == "are"]
+    assert rows[0].relation == "generic" and rows[0].pos == "noun"
+    assert "meaning 1, entry 2/3" in rows[0].note
+
+
+def test_spelling_variants_and_names_are_not_originals(thesaurus_rows):
+    assert ("litres", "liters") not in thesaurus_rows
+    assert ("colour", "color") not in thesaurus_rows
+    assert ("player", "olivier") not in thesaurus_rows
+
+
+def test_thesaurus_table_rebuilds_identically(tmp_path):
+    """The committed table is what scripts/build_thesaurus_table.py makes of Debian's
+    mythes-en-us (so nobody edits the generated file by hand)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    mythes = Path("/usr/share/mythes/th_en_US_v2.dat")
+    if not mythes.exists():
+        pytest.skip("Debian's mythes-en-us is not installed")
+    root = Path(__file__).resolve().parents[1]
+    out = tmp_path / "thesaurus_mythes.tsv"
+    script = root / "scripts" / "build_thesaurus_table.py"
+    subprocess.run([sys.executable, str(script), "--out", str(out)], check=True, capture_output=True)
+    committed = root / "data" / "synonym_maps" / "thesaurus_mythes.tsv"
+    assert out.read_bytes() == committed.read_bytes()
