@@ -54,6 +54,8 @@ import corpus  # noqa: E402
 import spinner  # noqa: E402
 from spinner import Spun, Substitution  # noqa: E402
 
+from wordfix.evaluate import expansions, read_reference  # noqa: E402
+
 SEED_SPUN = HERE.parent / "examples" / "seed_spun_article.txt"
 SEED_ORIGINAL = HERE.parent / "data" / "sources" / "seed_original_reconstructed.txt"
 RATES = (0.2, 0.35)
@@ -383,21 +385,6 @@ def evaluate_docs(restorer, docs: Sequence[corpus.Doc], rate: float, seed: int =
 def evaluate_clean(restorer, docs: Sequence[corpus.Doc]) -> dict:
     """Restore the clean documents themselves: every edit is a false positive."""
     return aggregate_clean(score_clean(restorer, d) for d in docs)
-
-
-def read_reference(path: Path) -> str:
-    """A reference text as residual.py reads it: '#' lines dropped, stripped."""
-    return "".join(line for line in path.open(encoding="utf-8") if not line.startswith("#")).strip()
-
-
-def expansions(ref: str, limit: int = 4096) -> Iterable[str]:
-    """Every choice of the {a|b} alternatives in a reference (at most ``limit``)."""
-    parts = re.split(r"\{([^}]*)\}", ref)
-    fixed, groups = parts[0::2], [p.split("|") for p in parts[1::2]]
-    for n, combo in enumerate(itertools.product(*groups)):
-        if n >= limit:
-            break
-        yield "".join(f + (combo[i] if i < len(combo) else "") for i, f in enumerate(fixed))
 
 
 def closest(hyp: str, ref: str) -> tuple[int, str]:

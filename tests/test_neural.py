@@ -188,3 +188,27 @@ def test_cache_written_by_a_newer_transformers_major_is_not_used(tmp_path: Path)
     write_marker(neural._CACHE_FORMAT, "5.24.0")
     (tmp_path / "model.safetensors").unlink()
     assert not neural._cache_is_usable(tmp_path, "5.24.0")
+
+
+@pytest.mark.neural
+def test_restorer_neural_tier_restores_and_leaves_clean_text_alone():
+    """The accurate tier end to end: it repairs a spun paragraph at least as well as
+    the fast tier on the artifacts, and clean prose still passes through untouched."""
+    pytest.importorskip("torch")
+    pytest.importorskip("transformers")
+    try:
+        neural.gguf_path()
+    except ImportError:
+        if not (neural.default_cache_dir() / "model.safetensors").exists():
+            pytest.skip("the SmolLM2 weights are not installed")
+    import wordfix
+
+    spun = (
+        "It's frustrating to ascertain once 2 those that have a similar interests ne'er become a handful. "
+        "It's Associate in Nursing in progress method. The results area unit shown within the table below."
+    )
+    r = wordfix.Restorer(scorer="neural").restore(spun)
+    assert "an ongoing process" in r.text and "never" in r.text and "are shown" in r.text
+    assert wordfix.apply_edits(spun, r.edits) == r.text
+    clean = "We took a similar approach in the second study, but the sample was smaller and the results were less clear."
+    assert wordfix.Restorer(scorer="neural").restore(clean).text == clean

@@ -31,6 +31,12 @@ def token_spans(s: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in TOKEN.finditer(s)]
 
 
+def read_reference(path) -> str:
+    """A reference text as residual.py reads it: '#' comment lines dropped, stripped."""
+    with open(path, encoding="utf-8") as f:
+        return "".join(line for line in f if not line.startswith("#")).strip()
+
+
 def expansions(ref: str, limit: int = 4096):
     parts = re.split(r"\{([^}]*)\}", ref)
     fixed, groups = parts[0::2], [p.split("|") for p in parts[1::2]]

@@ -326,7 +326,7 @@ def pair_recall(files: Sequence[Path], spun_path: Path, original_path: Path) -> 
     spun = spun_path.read_text(encoding="utf-8")
     if "It's frustrating" in spun and "No comments" in spun:  # the seed post: its body only
         spun = spun[spun.index("It's frustrating") : spun.index("No comments")].strip()
-    original = "".join(x for x in original_path.open(encoding="utf-8") if not x.startswith("#")).strip()
+    original = evaluate.read_reference(original_path)
     subs = evaluate.substitutions(spun, original)
     r = Restorer(tables=tuple(str(f) for f in files))
     recall, sizes, _ = evaluate.candidate_recall(r.candidates(spun), subs)
