@@ -32,6 +32,22 @@ from mythes import DEFAULT_PATH, read_mythes  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 RANK_DECAY = 0.6  # weight of entry r+1 relative to entry r within one meaning
 FUNCTION_WORDS = 100  # the most frequent web words: their proper-noun meanings are kept
+# Closed-class words the spinner leaves alone: in real spun pages "in" never becomes "inch",
+# "it" never "information technology", "on" never "connected" (its stop-list leaks only at
+# an, are, who and us, which stay, and at never/ever/over: "ne'er", "e'er", "o'er"). Their swaps that do happen ("can" -> "will", "but" ->
+# "however") are rows of curated.tsv, with the evidence for each.
+STOP_WORDS = frozenset(
+    """a about above across after again against all almost along also although am among and another any anybody
+    anyone anything around as at be because been before being below beside besides between beyond both but by can
+    could did do does doing down during each either else enough even every few for from further had has have
+    having he her here hers herself him himself his how i if in into is it its itself just least less many may me
+    might mine more most much must my myself near neither no nobody none nor not nothing now of off often on
+    once one only onto or other others ought our ours ourselves out own per perhaps quite rather same shall
+    she should since so some somebody someone something such than that the their theirs them themselves then there
+    these they this those though through thus to too toward towards under unless until up upon very via was we
+    were what whatever when whenever where whereas whether which while whom whose why will with within without
+    would yet you your yours yourself yourselves""".split()
+)
 POS_MAP = {"noun": "noun", "verb": "verb", "adj": "adj", "adv": "adv"}
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
@@ -153,6 +169,9 @@ def build(mythes_path: str, min_weight: float) -> tuple[list[tuple], dict]:
     rows, stats = [], defaultdict(int)
     for head, meanings in by_head.items():
         stats["headwords"] += 1
+        if head in STOP_WORDS:
+            stats["headwords dropped: closed-class words the spinner leaves alone"] += 1
+            continue
         if not vocab.known(head):
             stats["headwords dropped: the language model cannot judge them"] += 1
             continue
