@@ -43,7 +43,7 @@ class Config:
     min_spin: float = 0.5
     length_bonus: float = 0.0
     type_evidence: bool = True
-    neural_weight: float = 1.0
+    neural_weight: float = 0.7
     max_candidates: int = 10
     lm_weight: float = 0.5
     beam: int = 12
