@@ -491,13 +491,16 @@ def run(
     limit_words: int | None = None,
     jobs: int = 1,
     seed_row: bool = True,
+    clean_words: int | None = -1,
 ) -> dict:
     """Run everything; returns {"spun": {(register, rate): metrics}, "clean": {register: metrics},
     "seed": metrics, "all": {rate: metrics}, "reliability": [...], "seconds": wall time}."""
     t0 = time.perf_counter()
     docs = {r: select(corpus.load(r, split), limit_words) for r in registers}
+    clean_limit = limit_words if clean_words == -1 else clean_words
+    clean_docs = {r: select(corpus.load(r, split), clean_limit) for r in registers}
     tasks = [("spun", d, rate, SEEDS.get(rate, 0)) for rate in rates for r in registers for d in docs[r]]
-    tasks += [("clean", d, None, None) for r in registers for d in docs[r]]
+    tasks += [("clean", d, None, None) for r in registers for d in clean_docs[r]]
     tasks.sort(key=lambda t: -t[1].words)  # long documents first: better load balance
     global _worker_restorer
     _worker_restorer = _make_restorer(options)  # loaded before forking: shared by the workers
@@ -628,6 +631,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--rates", default=",".join(f"{r:g}" for r in RATES), help="spin rates, comma-separated")
     ap.add_argument("--split", choices=("heldout", "tune"), default="heldout")
     ap.add_argument("--limit-words", type=int, help="words per register (documents sampled by id hash)")
+    ap.add_argument(
+        "--clean-words",
+        type=int,
+        default=-1,
+        help="words per register of clean text (default: as --limit-words; 0: all of the split)",
+    )
     ap.add_argument("--quick", action="store_true", help=f"--limit-words {QUICK_WORDS}, two processes")
     ap.add_argument("--jobs", type=int, help="worker processes (default 1; 2 with --quick)")
     ap.add_argument(
@@ -651,7 +660,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     limit = a.limit_words or (QUICK_WORDS if a.quick else None)
     jobs = a.jobs or (2 if a.quick else 1)
     rates = [float(x) for x in a.rates.split(",")]
-    res = run(registers, rates, options, a.split, limit, jobs, seed_row=not a.no_seed)
+    clean_words = a.clean_words if a.clean_words != 0 else None
+    res = run(registers, rates, options, a.split, limit, jobs, seed_row=not a.no_seed, clean_words=clean_words)
     args = argv if argv is not None else sys.argv[1:]
     command = "python benchmarks/quality.py " + " ".join(shlex.quote(x) for x in args)
     text = report(res, command.strip(), a.split)

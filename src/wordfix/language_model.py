@@ -20,7 +20,7 @@ LN_BASE = math.log(1.0001)  # pocketsphinx reports log probabilities in base 1.0
 OOV_LOGP = -19.0  # log P of a word neither model has seen (rarer than the web list's rarest)
 WEB_OFFSET = -2.0  # web unigram log P -> 3-gram scale (median gap -1.0) and no context (-1.0)
 BOS, EOS = "<s>", "</s>"
-_DIGITS = re.compile(r"^\d+$")
+_DIGITS = re.compile(r"^\d+(?:st|nd|rd|th|s)?$")  # 2, 2024, 11th, 1990s
 NUM = "<num>"  # a number written in digits; unknown to the model as history too
 NUM_LOGP = -6.0
 
