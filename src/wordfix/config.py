@@ -46,7 +46,7 @@ class Config:
     neural_weight: float = 0.7
     max_candidates: int = 10
     lm_weight: float = 0.5
-    beam: int = 12
+    beam: int = 4
     chunk_chars: int = 100_000
 
     def __post_init__(self):

@@ -79,14 +79,18 @@ def channel(spans: list[Span], lam: float, type_evidence: bool = True) -> None:
         s.chan = [math.log(sl * c.prior) for c in s.candidates]
     if not type_evidence:
         return
-    support: dict[tuple[str, str], list[tuple[Span, int, float]]] = defaultdict(list)
+    types: dict[str, list[Span]] = defaultdict(list)
     for s in spans:
-        if len(s.gains) != len(s.candidates):
+        if len(s.gains) == len(s.candidates):
+            types[s.text.lower()].append(s)
+    support: dict[tuple[str, str], list[tuple[Span, int, float]]] = defaultdict(list)
+    for key, occurrences in types.items():
+        if len(occurrences) < 2:
             continue
-        probs = _softmax(_alone_scores(s))
-        key = s.text.lower()
-        for i, c in enumerate(s.candidates):
-            support[(key, c.text.lower())].append((s, i, probs[i + 1]))
+        for s in occurrences:
+            probs = _softmax(_alone_scores(s))
+            for i, c in enumerate(s.candidates):
+                support[(key, c.text.lower())].append((s, i, probs[i + 1]))
     for occ in support.values():
         if len(occ) < 2:
             continue

@@ -49,7 +49,7 @@ RELATIONS = {
     "user": "a user's own row",
 }
 POS = ("noun", "verb", "adj", "adv", "")
-FORMAT_VERSION = 5  # bump when the compiled form changes
+FORMAT_VERSION = 6  # bump when the compiled form changes
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,7 +215,7 @@ class TableIndex:
                 if (w, pos) not in self.inflections:
                     self.inflections[(w, pos)] = inflections(w, pos)
         found: dict[str, list[tuple[str, str, str]]] = {}
-        for lemma, pos in heads:
+        for lemma, pos in sorted(heads):
             for tag, form in inflections(lemma, pos).items():
                 if form != lemma:
                     found.setdefault(form, []).append((lemma, pos, tag))
