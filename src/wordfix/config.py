@@ -40,7 +40,7 @@ class Config:
     protect: tuple[str, ...] = ()
     min_confidence: float = 0.5
     spin_prior: float = 0.002
-    min_spin: float = 0.5
+    min_spin: float = 0.9
     length_bonus: float = 0.0
     type_evidence: bool = True
     neural_weight: float = 0.7
