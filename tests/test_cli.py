@@ -22,7 +22,13 @@ import pytest
 from wordfix import Config, cli
 from wordfix.batch import restorer_for
 
-SPUN = "They area unit Associate in Nursing example, and it is a similar story.\n"
+# One spun sentence is not evidence enough for wordfix to touch a document (it leaves text
+# alone unless it is clearly spun), so every spun sample carries this spun tail too.
+TAIL = (
+    " We ne'er ascertain those that conjointly square measure obsessed with it, however the sole metric"
+    " within the finish that basically counts is revenue."
+)
+SPUN = "They area unit Associate in Nursing example, and it is a similar story." + TAIL + "\n"
 CLEAN = "The committee met on Tuesday to discuss the budget for next year.\n"
 CMD = [sys.executable, "-m", "wordfix"]
 TMP_MARK = cli.TMP_MARK
@@ -118,14 +124,14 @@ def test_diff_instead_of_text(tree, capsys):
 
 def test_encoding_errors_name_the_file_and_encoding_works(tmp_path, capsys):
     latin = tmp_path / "latin.txt"
-    latin.write_bytes("Café: they area unit open.\n".encode("latin-1"))
+    latin.write_bytes(f"Café: they area unit open.{TAIL}\n".encode("latin-1"))
     assert cli.main(["fix", str(latin)]) == 1
     err = capsys.readouterr().err
     assert str(latin) in err and "--encoding" in err and "not utf-8 text" in err
     out_dir = tmp_path / "out"
     assert cli.main(["fix", str(latin), "--encoding", "latin-1", "-o", str(out_dir), "-q"]) == 0
     data = (out_dir / "latin.txt").read_bytes()
-    assert data.decode("latin-1") == restored("Café: they area unit open.\n")  # written back as latin-1
+    assert data.decode("latin-1") == restored(f"Café: they area unit open.{TAIL}\n")  # written back as latin-1
 
 
 def test_empty_and_binary_files(tree, tmp_path, capsys):
@@ -158,7 +164,7 @@ def test_in_place_needs_a_backup_suffix(tree, capsys):
 
 def test_in_place_keeps_a_byte_identical_backup(tmp_path, capsys):
     f = tmp_path / "doc.txt"
-    original = "Naïve line one: they area unit Associate in Nursing example.\r\nLine two.\r\n".encode()
+    original = f"Naïve line one: they area unit Associate in Nursing example.{TAIL}\r\nLine two.\r\n".encode()
     f.write_bytes(original)
     os.chmod(f, 0o640)
     assert cli.main(["fix", "--in-place", "--backup-suffix", ".orig", str(f), "-q"]) == 0
@@ -247,8 +253,8 @@ def test_jsonl_to_output_dir_and_score(tmp_path, capsys):
 
 def test_csv_column(tmp_path, capsys):
     src = tmp_path / "docs.csv"
-    one = "They area unit Associate in Nursing example, here."
-    two = "two\nlines: they area unit Associate in Nursing apple"
+    one = "They area unit Associate in Nursing example, here." + TAIL
+    two = "two\nlines: they area unit Associate in Nursing apple" + TAIL
     src.write_text(f'id,text\n1,"{one}"\n2,"{two}"\n3\n')
     assert cli.main(["fix", "--csv", "--column", "text", str(src), "-q"]) == 1
     out, err = capsys.readouterr()
@@ -367,7 +373,7 @@ def test_ten_thousand_small_files(tmp_path):
     for d in range(10):
         (src / f"d{d}").mkdir(parents=True)
         for i in range(1000):
-            (src / f"d{d}" / f"{i}.txt").write_text(f"File {i}: they area unit Associate in Nursing example.\n")
+            (src / f"d{d}" / f"{i}.txt").write_text(f"File {i}: they area unit Associate in Nursing example.{TAIL}\n")
     out = tmp_path / "out"
     started = time.monotonic()
     p = run("fix", src, "-o", out, timeout=300)

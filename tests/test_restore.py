@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from pathlib import Path
 
 import pytest
 
@@ -66,7 +67,8 @@ def test_case_is_reapplied():
     text = (
         "Associate in Nursing apple a day keeps the doctor away. They bought Associate in Nursing old house by the sea."
     )
-    out = wordfix.restore(text + " It's Associate in Nursing in progress method.").text
+    seed = (Path(__file__).parents[1] / "examples" / "seed_spun_article.txt").read_text(encoding="utf-8")
+    out = wordfix.restore(text + "\n\n" + seed).text
     assert out.startswith("An apple")
     assert "an old house" in out
 

@@ -18,7 +18,6 @@ WORD, PUNCT, SPACE = "word", "punct", "space"
 _CLITICS = frozenset({"'s", "'ll", "'re", "'ve", "'d", "'m", "n't", "'"})
 # Punctuation that ends a sentence (for casing and for the language model).
 SENTENCE_END = frozenset({".", "!", "?", "...", "…"})
-_OPENERS = frozenset({'"', "'", "“", "‘", "(", "[", "«", "*", "-", "–", "—"})
 
 
 def normalize(word: str) -> str:
@@ -103,10 +102,7 @@ def tokenize(text: str) -> list[Unit]:
             t = tok.text
             units.append(Unit(t, start, end, PUNCT, normalize(t), False))
             if t in SENTENCE_END:
-                sent_start = True
-            elif t not in _OPENERS:
-                # closing quotes/brackets after a full stop keep the sentence start pending
-                pass
+                sent_start = True  # quotes and brackets that follow keep it pending
         elif pending_start is not None and pending_end == start and _is_clitic(tok.text):
             pending_end = end  # glue the clitic to its word
         else:
