@@ -34,8 +34,9 @@ RANK_DECAY = 0.6  # weight of entry r+1 relative to entry r within one meaning
 FUNCTION_WORDS = 100  # the most frequent web words: their proper-noun meanings are kept
 # Closed-class words the spinner leaves alone: in real spun pages "in" never becomes "inch",
 # "it" never "information technology", "on" never "connected" (its stop-list leaks only at
-# an, are, who and us, which stay, and at never/ever/over: "ne'er", "e'er", "o'er"). Their swaps that do happen ("can" -> "will", "but" ->
-# "however") are rows of curated.tsv, with the evidence for each.
+# an, are, who and us, which stay, and at never/ever/over: "ne'er", "e'er", "o'er"). Their
+# swaps that do happen ("can" -> "will", "but" -> "however") are rows of curated.tsv, with
+# the evidence for each.
 STOP_WORDS = frozenset(
     """a about above across after again against all almost along also although am among and another any anybody
     anyone anything around as at be because been before being below beside besides between beyond both but by can

@@ -210,5 +210,5 @@ def test_restorer_neural_tier_restores_and_leaves_clean_text_alone():
     r = wordfix.Restorer(scorer="neural").restore(spun)
     assert "an ongoing process" in r.text and "never" in r.text and "are shown" in r.text
     assert wordfix.apply_edits(spun, r.edits) == r.text
-    clean = "We took a similar approach in the second study, but the sample was smaller and the results were less clear."
+    clean = "We took a similar approach in the second study, but the sample was smaller and the results less clear."
     assert wordfix.Restorer(scorer="neural").restore(clean).text == clean
