@@ -44,7 +44,6 @@ class Restorer:
     def __init__(self, config: Config | None = None, **options):
         base = config or Config()
         self.config = base.with_options(**options) if options else base
-        self._lock = threading.Lock()
 
     # -- resources ---------------------------------------------------------------
     @cached_property
