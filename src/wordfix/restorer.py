@@ -117,23 +117,24 @@ class Restorer:
         text = check_text(text)
         out = []
         for offset, chunk in _chunks(text, self.config.chunk_chars):
-            units = tokenize(chunk)
-            seq, breaks = content_sequence(units)
-            matches = find_matches(units, seq, breaks, self.index)
-            spans = build_spans(matches, units, seq, self.generator, self._protected_positions(units, seq))
+            units, seq, spans = self._spans(chunk)
             for s in spans:
                 a, b = units[seq[s.start]].start, units[seq[s.end - 1]].end
                 out.append((a + offset, b + offset, chunk[a:b], [c.text for c in s.candidates]))
         return out
 
-    def _restore_chunk(self, text: str):
-        c = self.config
+    def _spans(self, text: str) -> tuple[list[Unit], list[int], list]:
+        """Stages 1-3: the units of the text, its non-space sequence, and the spans with
+        their candidate originals."""
         units = tokenize(text)
         seq, breaks = content_sequence(units)
-        n_words = sum(1 for i in seq if units[i].is_word)
         matches = find_matches(units, seq, breaks, self.index)
-        protected = self._protected_positions(units, seq)
-        spans = build_spans(matches, units, seq, self.generator, protected)
+        return units, seq, build_spans(matches, units, seq, self.generator, self._protected_positions(units, seq))
+
+    def _restore_chunk(self, text: str):
+        c = self.config
+        units, seq, spans = self._spans(text)
+        n_words = sum(1 for i in seq if units[i].is_word)
         if not spans:
             return [], None, n_words, 0
         scorer = ContextScorer(self.lm, units, seq, c.length_bonus)
