@@ -60,7 +60,6 @@ class Span:
     start: int  # position in the non-space unit sequence
     end: int
     candidates: list[Candidate]
-    artifact: bool = False  # some row says this is a spinner artifact
     text: str = ""  # the spun words, for messages
     lam_factor: float = 1.0  # how much likelier than average a swap is here (sentence starts)
     gains: list[float] = field(default_factory=list)  # weighted LM log-ratio of each candidate vs keep
@@ -194,7 +193,7 @@ def build_spans(
         lst = sorted(lst, key=lambda c: -c.shortlist)[:k]
         if not lst:
             continue
-        spans.append(Span(a, b, lst, any(c.relation == "artifact" for c in lst)))
+        spans.append(Span(a, b, lst))
     spans.sort(key=lambda s: (s.start, s.end))
     spans = _with_article_agreement(spans, units, seq)
     for s in spans:
@@ -239,9 +238,9 @@ def _with_article_agreement(spans: list[Span], units: list[Unit], seq: list[int]
                     Candidate(f"{art} {c.text}", words, c.prior, c.relation, c.rows, c.shortlist, lm_words(words))
                 )
         if keep:
-            out.append(Span(s.start, s.end, keep, s.artifact))
+            out.append(Span(s.start, s.end, keep))
         if extended:
-            out.append(Span(s.start - 1, s.end, extended, s.artifact))
+            out.append(Span(s.start - 1, s.end, extended))
     merged: dict[tuple[int, int], Span] = {}
     for s in out:
         m = merged.get((s.start, s.end))
@@ -250,5 +249,4 @@ def _with_article_agreement(spans: list[Span], units: list[Unit], seq: list[int]
             continue
         have = {c.text.lower() for c in m.candidates}
         m.candidates.extend(c for c in s.candidates if c.text.lower() not in have)
-        m.artifact = m.artifact or s.artifact
     return sorted(merged.values(), key=lambda s: (s.start, s.end))

@@ -135,7 +135,7 @@ def prune(spans: list[Span]) -> list[Span]:
         kept = sorted((x for x in scored if x[0] >= best - PRUNE_MARGIN), reverse=True)[:PRUNE_KEEP]
         if kept:
             idx = [k for _, k in kept]
-            t = Span(s.start, s.end, [s.candidates[k] for k in idx], s.artifact, s.text, s.lam_factor)
+            t = Span(s.start, s.end, [s.candidates[k] for k in idx], s.text, s.lam_factor)
             t.gains, t.chan, t.keep = [s.gains[k] for k in idx], [s.chan[k] for k in idx], s.keep
             out.append(t)
     return out
