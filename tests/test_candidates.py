@@ -42,9 +42,14 @@ def test_original_is_offered_in_the_right_form(restorer, text, spun, original):
 
 
 def test_candidate_lists_are_shortlisted(restorer):
+    """At most max_candidates per spinner family: the thesaurus family and the learned rows."""
     text = open(__file__, encoding="utf-8").read()[:3000]
+    k = restorer.config.max_candidates
     lists = [c for *_, c in restorer.candidates(text)]
-    assert lists and max(len(c) for c in lists) <= restorer.config.max_candidates
+    assert lists and max(len(c) for c in lists) <= 2 * k
+    assert max(len(c) for c in lists) > k  # both families offer candidates somewhere in this text
+    one_family = wordfix.Restorer(tables=[str(p) for p in bundled_tables() if p.name != "spinbot.tsv"])
+    assert max(len(c) for *_, c in one_family.candidates(text)) <= k
 
 
 @pytest.mark.parametrize(

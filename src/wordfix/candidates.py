@@ -47,6 +47,7 @@ class Candidate:
     rows: tuple[Row, ...] = ()
     shortlist: float = 0.0  # log prior + log P_LM(original), for ranking before context
     lm: tuple[str, ...] = ()  # the words as the language model reads them
+    families: tuple[float, float] = (0.0, 0.0)  # best prior among thesaurus-family rows, among learned rows
 
     @property
     def source(self) -> str:
@@ -67,6 +68,7 @@ class Span:
     keep: float = 0.0  # log probability that a unit of the span was left alone
 
 
+LEARNED = "learned"  # the relation of rows learned from real pairs (``wordfix learn``)
 # Curated relations keep candidates the language model does not know.
 _TRUSTED = frozenset({"artifact", "phrase", "tortured", "user"})
 
@@ -133,11 +135,19 @@ class CandidateGenerator:
 
     def _finish(self, grouped: dict[str, list]) -> list[Candidate]:
         cands = [
-            Candidate(text, words, prior, rel, tuple(rows), math.log(prior) + self._lm_logp(words), lm_words(words))
+            Candidate(
+                text,
+                words,
+                prior,
+                rel,
+                tuple(rows),
+                math.log(prior) + self._lm_logp(words),
+                lm_words(words),
+                family_priors(rows),
+            )
             for text, words, prior, rel, rows in grouped.values()
         ]
-        cands.sort(key=lambda c: -c.shortlist)
-        return cands[: self.max_candidates]
+        return shortlist(cands, self.max_candidates)
 
     def with_conditions(self, cands: list[Candidate], rows: list[Row], m: Match, ok) -> list[Candidate]:
         """Add the conditional rows whose document conditions hold (``ok(row)``)."""
@@ -148,6 +158,30 @@ class CandidateGenerator:
             if ok(row):
                 self._add(grouped, row, m.tag)
         return self._finish(grouped)
+
+
+def family_priors(rows) -> tuple[float, float]:
+    """(best weight of the thesaurus-family rows, best weight of the learned rows), 0 where none."""
+    a = max((r.weight for r in rows if r.relation != LEARNED), default=0.0)
+    b = max((r.weight for r in rows if r.relation == LEARNED), default=0.0)
+    return a, b
+
+
+def shortlist(cands: list[Candidate], k: int) -> list[Candidate]:
+    """The ``k`` best candidates by prior and context-free language model, counted
+    separately for learned rows and for the thesaurus family: which family spun the
+    document is only known later (``evidence``), and neither may crowd the other out."""
+    cands = sorted(cands, key=lambda c: -c.shortlist)
+    learned = sorted((c for c in cands if c.families[1]), key=lambda c: -_family_shortlist(c, 1))[:k]
+    other = sorted((c for c in cands if c.families[0]), key=lambda c: -_family_shortlist(c, 0))[:k]
+    if not learned or not other:
+        return learned or other
+    keep = {id(c) for c in learned + other}
+    return [c for c in cands if id(c) in keep]
+
+
+def _family_shortlist(c: Candidate, f: int) -> float:
+    return c.shortlist - math.log(c.prior) + math.log(c.families[f])
 
 
 def build_spans(
@@ -190,7 +224,7 @@ def build_spans(
         after = lowers[b] if b < n else None
         # an original never doubles its neighbour ("an an degree", "the the")
         lst = [c for c in bucket.values() if c.words[0] != before and c.words[-1] != after]
-        lst = sorted(lst, key=lambda c: -c.shortlist)[:k]
+        lst = shortlist(lst, k)
         if not lst:
             continue
         spans.append(Span(a, b, lst))
@@ -235,7 +269,9 @@ def _with_article_agreement(spans: list[Span], units: list[Unit], seq: list[int]
                     art = art.capitalize()
                 words = (art.lower(),) + c.words
                 extended.append(
-                    Candidate(f"{art} {c.text}", words, c.prior, c.relation, c.rows, c.shortlist, lm_words(words))
+                    Candidate(
+                        f"{art} {c.text}", words, c.prior, c.relation, c.rows, c.shortlist, lm_words(words), c.families
+                    )
                 )
         if keep:
             out.append(Span(s.start, s.end, keep))

@@ -1015,6 +1015,9 @@ def build_parser() -> argparse.ArgumentParser:
         review = None
     if review is not None and hasattr(review, "register"):
         review.register(sub)
+    from . import learn
+
+    learn.register(sub)
     return ap
 
 

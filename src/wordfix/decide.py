@@ -61,7 +61,9 @@ def sentence_start_factors(spans: list[Span], units, seq) -> None:
             s.lam_factor = UPPER_START if first.text[:1].isupper() else LOWER_START
 
 
-def channel(spans: list[Span], lam: float, type_evidence: bool = True) -> None:
+def channel(
+    spans: list[Span], lam: float, type_evidence: bool = True, families: tuple[float, float] = (1.0, 1.0)
+) -> None:
     """Set each span's channel terms: ``span.keep`` (log probability that a unit was
     left alone) and ``span.chan`` (log prior that the spinner wrote the span from each
     candidate).
@@ -76,7 +78,8 @@ def channel(spans: list[Span], lam: float, type_evidence: bool = True) -> None:
     for s in spans:
         sl = min(LAM_MAX, lam * s.lam_factor)
         s.keep = math.log1p(-sl)
-        s.chan = [math.log(sl * c.prior) for c in s.candidates]
+        fa, fb = families
+        s.chan = [math.log(sl * max(fa * c.families[0], fb * c.families[1])) for c in s.candidates]
     if not type_evidence:
         return
     types: dict[str, list[Span]] = defaultdict(list)
@@ -254,15 +257,17 @@ def decide(
     lm_weight: float = 1.0,
     beam: int = 12,
     type_evidence: bool = True,
+    families: tuple[float, float] = (1.0, 1.0),
 ) -> list[Decision]:
     """Decode every region and return the chosen edits with their confidence.
 
     Spans alone in their region are decided from the gains ``evidence`` computed
-    (``span.gains``); regions with several spans are decoded jointly.
+    (``span.gains``); regions with several spans are decoded jointly. ``families``
+    scales the priors of the thesaurus family and of learned rows (``evidence``).
     """
     if lam <= 1e-6 or not spans:
         return []
-    channel(spans, lam, type_evidence)
+    channel(spans, lam, type_evidence, families)
     out: list[Decision] = []
     for ra, rb, group in regions(prune(spans), scorer):
         if len(group) == 1:

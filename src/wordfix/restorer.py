@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from .candidates import Candidate, CandidateGenerator, build_spans
 from .config import Config
 from .decide import Decision, decide, sentence_start_factors
-from .evidence import estimate, span_log_ratios
+from .evidence import FAMILY_FLOOR, estimate, family_factors, keep_families, span_log_ratios
 from .match import content_sequence, find_matches
 from .rescore import rescore
 from .restoration import Alternative, Edit, Restoration, apply_edits
@@ -146,9 +146,14 @@ class Restorer:
         log_ratios = span_log_ratios(scorer, sample, c.lm_weight)
         est = estimate(log_ratios, math.log(c.spin_prior / (1 - c.spin_prior)), n_words)
         lam = est.rate if est.probability >= c.min_spin else 0.0
-        if lam and stride > 1:
-            span_log_ratios(scorer, [s for i, s in enumerate(spans) if i % stride], c.lm_weight)
-        decisions = decide(scorer, spans, lam, c.lm_weight, c.beam, c.type_evidence)
+        if not lam:
+            return [], est, n_words, len(spans)
+        families = family_factors(est.learned_share)
+        # the family the document is not spun by (weight at the floor) offers nothing more
+        spans = keep_families(spans, families, FAMILY_FLOOR / (1 - FAMILY_FLOOR) + 1e-9)
+        if stride > 1:
+            span_log_ratios(scorer, [s for s in spans if len(s.gains) != len(s.candidates)], c.lm_weight)
+        decisions = decide(scorer, spans, lam, c.lm_weight, c.beam, c.type_evidence, families)
         if c.scorer == "neural" and lam:
             decisions = rescore(text, units, seq, scorer, spans, decisions, self.neural, c.neural_weight)
         edits = [self._edit(d, units, seq, text) for d in decisions if d.confidence >= c.min_confidence]

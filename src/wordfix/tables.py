@@ -47,9 +47,10 @@ RELATIONS = {
     "artifact": "a spinner artifact: people almost never write it in the original's slot",
     "tortured": "a tortured phrase from scientific literature",
     "user": "a user's own row",
+    "learned": "learned from real spun/original pairs (wordfix learn); the source gives the counts",
 }
 POS = ("noun", "verb", "adj", "adv", "")
-FORMAT_VERSION = 6  # bump when the compiled form changes
+FORMAT_VERSION = 7  # bump when the compiled form changes
 
 
 @dataclass(frozen=True, slots=True)
