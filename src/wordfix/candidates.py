@@ -10,7 +10,7 @@ has never seen are dropped first, then the list is shortlisted by prior.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from .language_model import lm_word
@@ -199,6 +199,7 @@ def build_spans(
     lowers = [units[i].lower for i in seq]
     ctx_cache: dict = {}
     grouped: dict[tuple[int, int], dict[str, Candidate]] = {}
+    merged: set[tuple[int, int]] = set()  # spans several matches contributed to
     for m in matches:
         if protected and any(p in protected for p in range(m.start, m.end)):
             continue
@@ -211,11 +212,21 @@ def build_spans(
             cands = [c for c in cands if c.relation == "artifact"]
             if not cands:
                 continue
-        bucket = grouped.setdefault((m.start, m.end), {})
+        key = (m.start, m.end)
+        bucket = grouped.get(key)
+        if bucket is None:
+            grouped[key] = {c.text.lower(): c for c in cands}
+            continue
+        merged.add(key)
         for c in cands:
-            old = bucket.get(c.text.lower())
-            if old is None or c.prior > old.prior:
-                bucket[c.text.lower()] = c
+            t = c.text.lower()
+            old = bucket.get(t)
+            if old is None:
+                bucket[t] = c
+            elif old.families != c.families:
+                base = c if c.prior > old.prior else old
+                fam = (max(old.families[0], c.families[0]), max(old.families[1], c.families[1]))
+                bucket[t] = replace(base, families=fam)
     spans = []
     k = generator.max_candidates
     n = len(seq)
@@ -224,7 +235,8 @@ def build_spans(
         after = lowers[b] if b < n else None
         # an original never doubles its neighbour ("an an degree", "the the")
         lst = [c for c in bucket.values() if c.words[0] != before and c.words[-1] != after]
-        lst = shortlist(lst, k)
+        if (a, b) in merged:  # one match's list is shortlisted already
+            lst = shortlist(lst, k)
         if not lst:
             continue
         spans.append(Span(a, b, lst))

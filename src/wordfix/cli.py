@@ -428,6 +428,8 @@ class Run:
                         self.n_docs += 1
                         self.n_words += res.stats.get("words", 0)
                         self.n_edits += len(res.edits)
+                        if res.withheld and self.args.command == "fix" and not self.args.quiet:
+                            self.bar.message(f"wordfix: {job.where}: {res.hint}")
                         job.done(res)
                         self.bar.update()
                     self._drain()
@@ -804,6 +806,10 @@ def _config(args: argparse.Namespace, parser: argparse.ArgumentParser):
         options["min_confidence"] = args.min_confidence
     if args.scorer is not None:
         options["scorer"] = args.scorer
+    if args.min_spin is not None:
+        options["min_spin"] = args.min_spin
+    if args.assume_spun:
+        options["assume_spun"] = True
     try:
         return Config(**options)
     except ValueError as e:
@@ -927,6 +933,14 @@ def _add_shared_options(p: argparse.ArgumentParser) -> None:
     r.add_argument("--protect", action="append", metavar="PHRASE", help="a word or phrase never to edit (repeatable)")
     r.add_argument("--min-confidence", type=float, metavar="P", help="make an edit only if its probability is >= P")
     r.add_argument("--scorer", choices=["ngram", "neural"], help="the context scorer (default ngram)")
+    r.add_argument(
+        "--min-spin", type=float, metavar="P", help="edit only documents at least this likely spun (default 0.9)"
+    )
+    r.add_argument(
+        "--assume-spun",
+        action="store_true",
+        help="you know the text is spun: skip the spin gate (per-edit confidence still applies)",
+    )
     x = p.add_argument_group("running")
     x.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="worker processes (0 or -1: all CPUs)")
     x.add_argument("--batch-size", type=int, default=16, metavar="N", help="documents sent to a worker at a time")

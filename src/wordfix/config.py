@@ -18,9 +18,17 @@ class Config:
     extra_tables:    table files added to them (a user's own rows).
     protect:         words or phrases that are never edited (case-insensitive).
     min_confidence:  an edit is made only if its posterior is at least this.
-    spin_prior:      prior probability that a document is spun at all.
+    spin_prior:      prior probability that a document is spun by the thesaurus family
+                     (the seed article's spinner: every table but learned rows).
+    learned_spin_prior: prior probability that it is spun by the spinner whose channel
+                     was learned from real pairs (SpinBot, ``spinbot.tsv``). Its rows
+                     are ordinary English words, so it needs more evidence (set on the
+                     SpinBot dev split: no clean Wikipedia article or paragraph edited).
     min_spin:        nothing is edited in a document whose posterior probability of
-                     being spun is below this (clean text passes through untouched).
+                     being spun is below this (clean text passes through untouched);
+                     the edits it holds back are listed in ``Restoration.withheld``.
+    assume_spun:     the user knows the text is spun: skip the min_spin gate (the spin
+                     rate is still estimated and min_confidence still applies).
     length_bonus:    log-probability credit per word of a hypothesis, against the
                      language model's preference for fewer words (as the word
                      insertion penalty of speech recognisers).
@@ -40,7 +48,9 @@ class Config:
     protect: tuple[str, ...] = ()
     min_confidence: float = 0.5
     spin_prior: float = 0.002
+    learned_spin_prior: float = 1e-3
     min_spin: float = 0.9
+    assume_spun: bool = False
     length_bonus: float = 0.0
     type_evidence: bool = True
     neural_weight: float = 0.7
@@ -54,8 +64,12 @@ class Config:
             raise ValueError(f"scorer must be one of {', '.join(SCORERS)}, not {self.scorer!r}")
         if not 0.0 <= self.min_confidence <= 1.0:
             raise ValueError("min_confidence must be between 0 and 1")
-        if not 0.0 < self.spin_prior < 1.0:
-            raise ValueError("spin_prior must be strictly between 0 and 1")
+        if not 0.0 <= self.min_spin <= 1.0:
+            raise ValueError("min_spin must be between 0 and 1")
+        if not (0.0 < self.spin_prior < 1.0 and 0.0 < self.learned_spin_prior < 1.0):
+            raise ValueError("spin_prior and learned_spin_prior must be strictly between 0 and 1")
+        if self.spin_prior + self.learned_spin_prior >= 1.0:
+            raise ValueError("spin_prior + learned_spin_prior must be below 1")
         if self.max_candidates < 1 or self.beam < 1 or self.chunk_chars < 1000:
             raise ValueError("max_candidates and beam must be >= 1, chunk_chars >= 1000")
         for name in ("extra_tables", "protect"):

@@ -27,10 +27,6 @@ from .score import ContextScorer
 LAMBDA_GRID = tuple(x / 100 for x in range(10, 71, 5))
 MAX_LOG_R = 6.0  # one span cannot say more than this about the document
 FAMILY_FLOOR = 0.02  # the less likely spinner family keeps at least this weight
-# log prior odds of the learned family against the thesaurus family. Set on the dev data: SpinBot dev
-# paragraphs score log LR(learned) - log LR(thesaurus) of +4 to +78 (articles +110 to +250), the seed
-# family's real-pair paragraphs -30 to +3.4 (documents -40 to -3).
-FAMILY_PRIOR = -3.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +39,8 @@ class SpinEstimate:
     example: str  # the span with the strongest evidence, "spun → original"
     reason: str
     learned_share: float = 0.0  # weight of the learned-channel family (see ``family_factors``)
+    log_lr_thesaurus: float = 0.0  # each family's own log likelihood ratio, at its own rate
+    log_lr_learned: float = 0.0
 
 
 def span_log_ratios(scorer: ContextScorer, spans: list[Span], lm_weight: float) -> list[tuple[float, float, Span]]:
@@ -90,17 +88,18 @@ def _best_rate(rs: list[float]) -> tuple[float, float]:
     return best_l, best_ll
 
 
-def estimate(log_ratios: list[tuple[float, float, Span]], prior_logodds: float, n_words: int) -> SpinEstimate:
+def estimate(log_ratios: list[tuple[float, float, Span]], priors: tuple[float, float], n_words: int) -> SpinEstimate:
     """Posterior that the document is spun and its spin rate, from the span ratios.
 
     Each word type counts once, with the mean ratio of its occurrences: a changelog
     that names the library "trio" twenty times, or dates every entry "11th", says one
     thing twenty times, while a spinner leaves its marks on many different words.
 
-    Two spinner families are told apart: the one whose channel was learned from real
-    pairs (``learned`` rows, SpinBot) and the thesaurus family (every other row). Each
-    family's likelihood ratio is maximised on its own; their difference weighs the two
-    (``learned_share``), and the document is judged on the mixture.
+    Three hypotheses: clean, spun by the thesaurus family (every row but ``learned``
+    ones) and spun by the spinner whose channel was learned from real pairs (SpinBot),
+    with prior probabilities ``priors`` = (thesaurus family, learned). Each family is
+    judged on the word types it lists, at its own maximum-likelihood rate; the
+    posterior of the two spun hypotheses weighs the families (``learned_share``).
     """
     if not log_ratios:
         return SpinEstimate(0.0, 0.0, 0.0, 0, 0, "", "no spans any table lists")
@@ -109,27 +108,34 @@ def estimate(log_ratios: list[tuple[float, float, Span]], prior_logodds: float, 
         by_type.setdefault(s.text.lower(), []).append((math.exp(la), math.exp(lb)))
     ra = [sum(a for a, _ in v) / len(v) for v in by_type.values()]
     rb = [sum(b for _, b in v) / len(v) for v in by_type.values()]
-    _, ll_a = _best_rate(ra)
+    # The thesaurus family is judged on the word types it lists (as it was before any
+    # learned table existed); the learned channel must explain every type, the thesaurus
+    # family's artifacts included ("area unit" is no SpinBot output). Each family's spin
+    # rate is estimated on the types it lists, where it could have swapped.
+    lam_a, ll_a = _best_rate([r for r in ra if r > 0.0] or [0.0])
+    lam_b, _ = _best_rate([r for r in rb if r > 0.0] or [0.0])
     _, ll_b = _best_rate(rb)
-    d = max(-50.0, min(50.0, ll_b - ll_a + FAMILY_PRIOR))
-    share = min(1 - FAMILY_FLOOR, max(FAMILY_FLOOR, 1.0 / (1.0 + math.exp(-d))))
-    fa, fb = family_factors(share)
-    # the rate is the likelier family's: word types only the other family lists do not dilute it
-    dominant = rb if share > 0.5 else ra
-    rs = [fa * a + fb * b for a, b, d in zip(ra, rb, dominant, strict=True) if d > 0.0] or [0.0]
-    best_l, best_ll = _best_rate(rs)
-    z = prior_logodds + best_ll
+    pa, pb = priors
+    log_a = math.log(pa) + ll_a if any(ra) else -math.inf
+    log_b = math.log(pb) + ll_b if any(rb) else -math.inf
+    top = max(log_a, log_b)
+    spun = top + math.log(math.exp(log_a - top) + math.exp(log_b - top))
+    z = spun - math.log1p(-pa - pb)
     prob = 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
+    d = max(-50.0, min(50.0, log_b - log_a)) if top > -math.inf else -50.0
+    share = min(1 - FAMILY_FLOOR, max(FAMILY_FLOOR, 1.0 / (1.0 + math.exp(-d))))
+    best_l, best_ll = (lam_b, ll_b) if share > 0.5 else (lam_a, ll_a)
+    fa, fb = family_factors(share)
     combined = [(math.log(max(1e-300, fa * math.exp(la) + fb * math.exp(lb))), s) for la, lb, s in log_ratios]
     strong = sum(1 for lr, _ in combined if lr > math.log(20))
     ex = _label(max(combined, key=lambda x: x[0])[1])
-    family = f"; learned-channel share {share:.2f}" if any(lb > -math.inf for _, lb, _ in log_ratios) else ""
+    family = f"; learned-channel share {share:.2f}" if any(rb) else ""
     reason = (
-        f"{strong} of {len(log_ratios)} table spans ({len(rs)} word types) read ≥20× better restored "
+        f"{strong} of {len(log_ratios)} table spans ({len(by_type)} word types) read ≥20× better restored "
         f"(strongest: {ex}); "
         f"spin rate {best_l:.2f}, log-likelihood ratio {best_ll:+.1f} over {n_words} words{family}"
     )
-    return SpinEstimate(prob, best_l, best_ll, len(log_ratios), strong, ex, reason, share)
+    return SpinEstimate(prob, best_l, best_ll, len(log_ratios), strong, ex, reason, share, ll_a, ll_b)
 
 
 def family_factors(share: float) -> tuple[float, float]:
@@ -144,13 +150,12 @@ def keep_families(spans: list[Span], factors: tuple[float, float], floor: float)
     """The spans without the candidates of a family whose factor is at most ``floor``
     (and without spans left with none); judged gains are kept in step."""
     drop = [f <= floor for f in factors]
-    if not any(drop):
+    if not any(drop) or all(drop):
         return spans
+    keep = 0 if drop[1] else 1  # the family whose candidates stay
     out = []
     for s in spans:
-        idx = [
-            i for i, c in enumerate(s.candidates) if not all(d or not p for d, p in zip(drop, c.families, strict=True))
-        ]
+        idx = [i for i, c in enumerate(s.candidates) if c.families[keep]]
         if len(idx) == len(s.candidates):
             out.append(s)
             continue

@@ -63,6 +63,8 @@ class Restoration:
     spin_score: float = 0.0  # 0 clean .. 1 heavily spun
     spin_reason: str = ""
     stats: dict = field(default_factory=dict, compare=False)
+    withheld: tuple[Edit, ...] = ()  # edits the spin gate held back (the text looked clean)
+    spin_threshold: float = 0.0  # the gate: nothing is edited below this spin score (0: assume_spun)
 
     def __str__(self) -> str:
         return self.text
@@ -90,7 +92,55 @@ class Restoration:
             "spin_score": round(self.spin_score, 4),
             "spin_reason": self.spin_reason,
             "edits": [e.to_dict() for e in self.edits],
+            "spin_threshold": self.spin_threshold,
+            "withheld": [e.to_dict() for e in self.withheld],
         }
+
+    @property
+    def hint(self) -> str:
+        """One line for a user when the gate held edits back, else ''."""
+        if not self.withheld:
+            return ""
+        n = len(self.withheld)
+        return (
+            f"looks clean (spin {self.spin_score:.2f} < {self.spin_threshold:.2f}): "
+            f"{n} possible edit{'s' if n != 1 else ''} withheld; use --assume-spun (Restorer(assume_spun=True))"
+        )
 
     def to_json(self, **kw) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, **kw)
+
+
+@dataclass(frozen=True, slots=True)
+class SpanEvidence:
+    """One span that speaks for spinning: ``text[start:end]`` reads ``log_ratio`` (natural log)
+    better as ``original``."""
+
+    start: int
+    end: int
+    spun: str
+    original: str
+    log_ratio: float
+
+
+@dataclass(frozen=True)
+class Detection:
+    """What :func:`wordfix.detect` says about a text."""
+
+    probability: float  # posterior probability that the text is spinner output
+    rate: float  # estimated share of words the spinner replaced
+    learned_share: float  # weight of the learned (SpinBot) channel against the thesaurus family
+    words: int
+    evidence: tuple[SpanEvidence, ...]  # the strongest spans, strongest first
+    reason: str
+    threshold: float  # the restorer's gate (min_spin): at or above it the text is treated as spun
+
+    @property
+    def spun(self) -> bool:
+        return self.probability >= self.threshold
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["evidence"] = [asdict(e) for e in self.evidence]
+        d["spun"] = self.spun
+        return d

@@ -16,7 +16,7 @@ from .decide import Decision, decide, sentence_start_factors
 from .evidence import FAMILY_FLOOR, estimate, family_factors, keep_families, span_log_ratios
 from .match import content_sequence, find_matches
 from .rescore import rescore
-from .restoration import Alternative, Edit, Restoration, apply_edits
+from .restoration import Alternative, Detection, Edit, Restoration, SpanEvidence, apply_edits
 from .score import ContextScorer
 from .tokenize import Unit, tokenize, word_keys
 
@@ -94,10 +94,12 @@ class Restorer:
     def _restore(self, text: str) -> Restoration:
         chunks = _chunks(text, self.config.chunk_chars)
         edits: list[Edit] = []
+        withheld: list[Edit] = []
         scores, reasons, stats = [], [], {"words": 0, "spans": 0, "spin_rate": 0.0}
         for offset, chunk in chunks:
-            ch_edits, est, n_words, n_spans = self._restore_chunk(chunk)
+            ch_edits, ch_withheld, est, n_words, n_spans = self._restore_chunk(chunk)
             edits.extend(_shift(e, offset) for e in ch_edits)
+            withheld.extend(_shift(e, offset) for e in ch_withheld)
             scores.append((n_words, est.probability if est else 0.0, est.rate if est else 0.0))
             reasons.append(est.reason if est else "no spans any table lists")
             stats["words"] += n_words
@@ -106,7 +108,64 @@ class Restorer:
         spin = sum(n * p for n, p, _ in scores) / total
         stats["spin_rate"] = round(sum(n * p * r for n, p, r in scores) / total, 4)
         reason = reasons[0] if len(reasons) == 1 else f"{len(chunks)} pieces; first: {reasons[0]}"
-        return Restoration(text, apply_edits(text, edits), tuple(edits), spin, reason, stats)
+        return Restoration(
+            text,
+            apply_edits(text, edits),
+            tuple(edits),
+            spin,
+            reason,
+            stats,
+            withheld=tuple(withheld),
+            spin_threshold=0.0 if self.config.assume_spun else self.config.min_spin,
+        )
+
+    def detect(self, text: str) -> Detection:
+        """How likely the text is spinner output, with the evidence, without restoring it:
+        stages 1-4 only (tokenize, match, candidates, the document's spin estimate)."""
+        text = check_text(text)
+        if not text:
+            return Detection(0.0, 0.0, 0.0, 0, (), "empty text", self.config.min_spin)
+        with _gc_paused():
+            parts = []
+            for offset, chunk in _chunks(text, self.config.chunk_chars):
+                units, seq, spans = self._spans(chunk)
+                n_words = sum(1 for i in seq if units[i].is_word)
+                if not spans:
+                    parts.append((n_words, None, [], offset, units, seq))
+                    continue
+                scorer = ContextScorer(self.lm, units, seq, self.config.length_bonus)
+                sentence_start_factors(spans, units, seq)
+                stride = max(1, -(-len(spans) // EVIDENCE_SPANS))
+                log_ratios = span_log_ratios(scorer, spans[::stride], self.config.lm_weight)
+                est = estimate(log_ratios, (self.config.spin_prior, self.config.learned_spin_prior), n_words)
+                parts.append((n_words, est, log_ratios, offset, units, seq))
+        total = sum(p[0] for p in parts) or 1
+        prob = sum(n * (e.probability if e else 0.0) for n, e, *_ in parts) / total
+        rate = sum(n * (e.rate if e else 0.0) for n, e, *_ in parts) / total
+        share = sum(n * (e.learned_share if e else 0.0) for n, e, *_ in parts) / total
+        evidence = []
+        for _, est, log_ratios, offset, units, seq in parts:
+            if est is None:
+                continue
+            fa, fb = family_factors(est.learned_share)
+            for la, lb, s in log_ratios:
+                lr = math.log(max(1e-300, fa * math.exp(la) + fb * math.exp(lb)))
+                if lr <= 0:
+                    continue
+                best = max(range(len(s.candidates)), key=lambda i: s.gains[i] + math.log(s.candidates[i].prior))
+                a, b = units[seq[s.start]].start, units[seq[s.end - 1]].end
+                evidence.append(SpanEvidence(a + offset, b + offset, s.text, s.candidates[best].text, round(lr, 3)))
+        evidence.sort(key=lambda e: -e.log_ratio)
+        reasons = [e.reason for _, e, *_ in parts if e is not None] or ["no spans any table lists"]
+        return Detection(
+            prob,
+            rate,
+            share,
+            total if parts else 0,
+            tuple(evidence[:DETECT_EVIDENCE]),
+            reasons[0],
+            self.config.min_spin,
+        )
 
     __call__ = restore
 
@@ -136,7 +195,7 @@ class Restorer:
         units, seq, spans = self._spans(text)
         n_words = sum(1 for i in seq if units[i].is_word)
         if not spans:
-            return [], None, n_words, 0
+            return [], [], None, n_words, 0
         scorer = ContextScorer(self.lm, units, seq, c.length_bonus)
         sentence_start_factors(spans, units, seq)
         # Judge how spun the text is on an even sample of its spans (all of them up to
@@ -144,20 +203,26 @@ class Restorer:
         stride = max(1, -(-len(spans) // EVIDENCE_SPANS))
         sample = spans[::stride]
         log_ratios = span_log_ratios(scorer, sample, c.lm_weight)
-        est = estimate(log_ratios, math.log(c.spin_prior / (1 - c.spin_prior)), n_words)
-        lam = est.rate if est.probability >= c.min_spin else 0.0
+        est = estimate(log_ratios, (c.spin_prior, c.learned_spin_prior), n_words)
+        lam = est.rate if est.probability >= c.min_spin or c.assume_spun else 0.0
+        withheld = not lam and est.probability >= WITHHELD_FROM
+        if withheld:  # what the gate holds back, so that nothing is withheld in silence
+            lam = est.rate
         if not lam:
-            return [], est, n_words, len(spans)
+            return [], [], est, n_words, len(spans)
         families = family_factors(est.learned_share)
         # the family the document is not spun by (weight at the floor) offers nothing more
         spans = keep_families(spans, families, FAMILY_FLOOR / (1 - FAMILY_FLOOR) + 1e-9)
         if stride > 1:
             span_log_ratios(scorer, [s for s in spans if len(s.gains) != len(s.candidates)], c.lm_weight)
         decisions = decide(scorer, spans, lam, c.lm_weight, c.beam, c.type_evidence, families)
-        if c.scorer == "neural" and lam:
+        if c.scorer == "neural" and not withheld:
             decisions = rescore(text, units, seq, scorer, spans, decisions, self.neural, c.neural_weight)
         edits = [self._edit(d, units, seq, text) for d in decisions if d.confidence >= c.min_confidence]
-        return [e for e in edits if e.before != e.after], est, n_words, len(spans)
+        edits = [e for e in edits if e.before != e.after]
+        if withheld:
+            return [], edits, est, n_words, len(spans)
+        return edits, [], est, n_words, len(spans)
 
     def _protected_positions(self, units: list[Unit], seq: list[int]) -> set[int]:
         out: set[int] = set()
@@ -253,6 +318,8 @@ def _chunks(text: str, size: int) -> list[tuple[int, str]]:
 
 
 EVIDENCE_SPANS = 800  # spans judged to estimate the spin of one piece of text
+WITHHELD_FROM = 0.01  # below the gate but at least this likely spun: the held-back edits are listed
+DETECT_EVIDENCE = 10  # strongest spans a Detection lists
 
 _default: Restorer | None = None
 _default_lock = threading.Lock()
@@ -265,6 +332,14 @@ def default_restorer() -> Restorer:
         if _default is None:
             _default = Restorer()
         return _default
+
+
+def detect(text: str, **options) -> Detection:
+    """How likely a text is spinner output (calibrated probability) and why; see
+    :meth:`Restorer.detect`."""
+    if options:
+        return Restorer(**options).detect(text)
+    return default_restorer().detect(text)
 
 
 def restore(text: str, **options) -> Restoration:
