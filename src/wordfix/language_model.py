@@ -92,7 +92,7 @@ def web_unigrams() -> dict[str, float]:
     first time, a few tens after)."""
     from pathlib import Path
 
-    from .cache import cached_pickle
+    from .cache import cached_json
 
     try:
         import wordsegment
@@ -109,4 +109,9 @@ def web_unigrams() -> dict[str, float]:
         total = math.log(sum(counts.values()))
         return {w: math.log(n) - total for w, n in counts.items()}
 
-    return cached_pickle(f"web-unigrams-{src.stat().st_size}.pickle", build, lambda v: isinstance(v, dict))
+    def decode(d: object) -> dict[str, float]:
+        if not isinstance(d, dict) or not all(isinstance(v, float) for v in d.values()):
+            raise ValueError("not a unigram table")
+        return d
+
+    return cached_json(f"web-unigrams-{src.stat().st_size}.json", build, dict, decode)

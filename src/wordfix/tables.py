@@ -23,6 +23,7 @@ A malformed line raises :class:`TableError` naming ``file:line`` and what is wro
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import os
 import sys
@@ -31,7 +32,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import cached_pickle
+from .cache import cached_json
 from .errors import TableError
 from .tokenize import word_keys
 
@@ -49,7 +50,7 @@ RELATIONS = {
     "user": "a user's own row",
 }
 POS = ("noun", "verb", "adj", "adv", "")
-FORMAT_VERSION = 6  # bump when the compiled form changes
+FORMAT_VERSION = 7  # bump when the compiled form changes (7: JSON instead of pickle)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,12 +127,26 @@ def load_table(path: str | os.PathLike) -> list[Row]:
     """Read and validate one table file."""
     p = Path(path)
     try:
-        with open(p, encoding="utf-8") as f:
-            return parse_table(f, p.name)
-    except UnicodeDecodeError as e:
-        raise TableError(f"{p.name}:1: not UTF-8 text ({e.reason} at byte {e.start})") from None
+        data = p.read_bytes()
     except FileNotFoundError:
         raise TableError(f"{p}: no such table file") from None
+    except IsADirectoryError:
+        raise TableError(f"{p}: is a directory, not a table file") from None
+    except OSError as e:
+        raise TableError(f"{p}: cannot read it ({e.strerror})") from None
+    return parse_table(_decoded_lines(data, p.name), p.name)
+
+
+def _decoded_lines(data: bytes, name: str) -> Iterable[str]:
+    """The lines of a table file, each decoded on its own so that an error names its
+    line; a UTF-8 byte-order mark at the start is not part of the header."""
+    for lineno, raw in enumerate(data.splitlines(keepends=True), 1):
+        if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise TableError(f"{name}:{lineno}: not UTF-8 text ({e.reason} at byte {e.start} of the line)") from None
 
 
 def data_dir() -> Path:
@@ -149,6 +164,8 @@ def bundled_tables() -> list[Path]:
 
 
 _RELATION_CODES = tuple(RELATIONS)
+_SEP = "\x1f"  # joins the words of a key (and the originals) in the cached form
+_KEY_SEP = "\x1e"  # joins the keys
 _POS_CODES = POS
 
 
@@ -221,6 +238,76 @@ class TableIndex:
                     found.setdefault(form, []).append((lemma, pos, tag))
         self.analyses = {f: tuple(dict.fromkeys(v)) for f, v in found.items()}
 
+    # -- the cached form: plain JSON (no pickle: a planted cache file cannot run code) ----
+    def to_json(self) -> dict:
+        """The index as JSON-ready data: flat arrays as base64, word tuples joined by
+        U+001F (which no word holds)."""
+        if any(_SEP in w or _KEY_SEP in w for k in self.by_key for w in k) or any(_SEP in o for o in self._original):
+            raise ValueError("a word holds U+001E or U+001F")
+
+        def b64(a: array | bytearray) -> str:
+            return base64.b64encode(bytes(a)).decode("ascii")
+
+        return {
+            "format": FORMAT_VERSION,
+            "tables": list(self.tables),
+            "original": _SEP.join(self._original),  # one string parses far faster than 320k
+            "relation": b64(self._relation),
+            "pos": b64(self._pos),
+            "weight": b64(self._weight),
+            "table": b64(self._table),
+            "line": b64(self._line),
+            "itemsize": [self._weight.itemsize, self._table.itemsize, self._line.itemsize],
+            "context": [[rid, [[must, _SEP.join(w)] for must, w in ctx]] for rid, ctx in self._context.items()],
+            "keys": _KEY_SEP.join(_SEP.join(k) for k in self.by_key),
+            "ids": list(self.by_key.values()),
+            "max_len": self.max_len,
+            "analyses": self.analyses,
+            "inflections": [[w, pos, forms] for (w, pos), forms in self.inflections.items()],
+        }
+
+    @classmethod
+    def from_json(cls, d: dict) -> TableIndex:
+        """Rebuild an index from :meth:`to_json`; raises ValueError/KeyError/TypeError on
+        anything that is not exactly that shape."""
+        if not isinstance(d, dict) or d.get("format") != FORMAT_VERSION:
+            raise ValueError("not a compiled index of this version")
+        self = cls.__new__(cls)
+        self.tables = tuple(d["tables"])
+        self._original = d["original"].split(_SEP) if d["original"] else []
+
+        def arr(code: str, field: str, size: int) -> array:
+            a = array(code)
+            if a.itemsize != size:
+                raise ValueError("array item sizes differ")
+            a.frombytes(base64.b64decode(d[field]))
+            return a
+
+        w_size, t_size, l_size = d["itemsize"]
+        self._relation = bytearray(base64.b64decode(d["relation"]))
+        self._pos = bytearray(base64.b64decode(d["pos"]))
+        self._weight = arr("d", "weight", w_size)
+        self._table = arr("H", "table", t_size)
+        self._line = arr("I", "line", l_size)
+        self.n_rows = len(self._original)
+        if not all(len(x) == self.n_rows for x in (self._relation, self._pos, self._weight, self._table, self._line)):
+            raise ValueError("columns of different lengths")
+        self._context = {
+            int(rid): tuple((bool(must), tuple(w.split(_SEP))) for must, w in ctx) for rid, ctx in d["context"]
+        }
+        ids = [v if isinstance(v, int) else tuple(v) for v in d["ids"]]
+        keys = d["keys"].split(_KEY_SEP) if d["keys"] else []
+        self.by_key = dict(zip((tuple(k.split(_SEP)) for k in keys), ids, strict=True))
+        for v in ids:  # every id must name a row: nothing out of range reaches get()
+            for rid in (v,) if isinstance(v, int) else v:
+                if not 0 <= rid < self.n_rows:
+                    raise ValueError("row id out of range")
+        self.prefixes = {k[:i] for k in self.by_key for i in range(1, len(k))}
+        self.max_len = int(d["max_len"])
+        self.analyses = {f: tuple(tuple(x) for x in v) for f, v in d["analyses"].items()}
+        self.inflections = {(w, pos): dict(forms) for w, pos, forms in d["inflections"]}
+        return self
+
     def _row(self, key: tuple[str, ...], rid: int) -> Row:
         return Row(
             key,
@@ -271,7 +358,7 @@ def load_index(paths: Sequence[str | os.PathLike]) -> TableIndex:
             rows.extend(load_table(p))
         return TableIndex(rows, [p.name for p in paths])
 
-    idx = cached_pickle(f"index-{h.hexdigest()[:24]}.pickle", build, lambda v: isinstance(v, TableIndex))
+    idx = cached_json(f"index-{h.hexdigest()[:24]}.json", build, TableIndex.to_json, TableIndex.from_json)
     return _frozen(idx)
 
 
