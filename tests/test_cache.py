@@ -99,3 +99,14 @@ def test_a_corrupt_cache_entry_is_rebuilt(tmp_path, monkeypatch):
 
     assert cache.cached_json("thing-1.json", lambda: 42, lambda v: {"format": 1, "v": v}, decode) == 42
     assert cache.cached_json("thing-1.json", lambda: 0, lambda v: {"format": 1, "v": v}, decode) == 42
+
+
+def test_the_cached_web_unigrams_round_trip(tmp_path, monkeypatch):
+    from wordfix import cache
+    from wordfix.language_model import web_unigrams
+
+    monkeypatch.setenv("WORDFIX_CACHE", str(tmp_path))
+    built = web_unigrams()  # builds and stores
+    assert [p.suffix for p in cache.cache_dir().iterdir()] == [".json"]
+    loaded = web_unigrams()  # from the cache
+    assert loaded == built and len(loaded) > 100_000

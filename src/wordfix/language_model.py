@@ -90,6 +90,8 @@ def web_unigrams() -> dict[str, float]:
     """{word: natural-log relative frequency} from wordsegment's Google web unigram
     counts, compiled once into the cache directory (a few hundred milliseconds the
     first time, a few tens after)."""
+    import base64
+    from array import array
     from pathlib import Path
 
     from .cache import cached_json
@@ -109,9 +111,17 @@ def web_unigrams() -> dict[str, float]:
         total = math.log(sum(counts.values()))
         return {w: math.log(n) - total for w, n in counts.items()}
 
-    def decode(d: object) -> dict[str, float]:
-        if not isinstance(d, dict) or not all(isinstance(v, float) for v in d.values()):
-            raise ValueError("not a unigram table")
-        return d
+    def encode(table: dict[str, float]) -> dict:
+        if any("\n" in w for w in table):
+            raise ValueError("a word holds a line break")
+        values = array("d", table.values())
+        return {"words": "\n".join(table), "logp": base64.b64encode(bytes(values)).decode("ascii")}
 
-    return cached_json(f"web-unigrams-{src.stat().st_size}.json", build, dict, decode)
+    def decode(d: object) -> dict[str, float]:
+        if not isinstance(d, dict):
+            raise ValueError("not a unigram table")
+        values = array("d")
+        values.frombytes(base64.b64decode(d["logp"]))
+        return dict(zip(d["words"].split("\n"), values, strict=True))
+
+    return cached_json(f"web-unigrams-{src.stat().st_size}-v2.json", build, encode, decode)

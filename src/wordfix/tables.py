@@ -50,7 +50,7 @@ RELATIONS = {
     "user": "a user's own row",
 }
 POS = ("noun", "verb", "adj", "adv", "")
-FORMAT_VERSION = 7  # bump when the compiled form changes (7: JSON instead of pickle)
+FORMAT_VERSION = 8  # bump when the compiled form changes (7, 8: JSON instead of pickle)
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,7 +242,10 @@ class TableIndex:
     def to_json(self) -> dict:
         """The index as JSON-ready data: flat arrays as base64, word tuples joined by
         U+001F (which no word holds)."""
-        if any(_SEP in w or _KEY_SEP in w for k in self.by_key for w in k) or any(_SEP in o for o in self._original):
+        words = {w for k in self.by_key for w in k} | set(self.analyses)
+        words |= {x for v in self.analyses.values() for t in v for x in t}
+        words |= {x for (w, pos), forms in self.inflections.items() for x in (w, pos, *forms, *forms.values())}
+        if any(_SEP in w or _KEY_SEP in w for w in words) or any(_SEP in o for o in self._original):
             raise ValueError("a word holds U+001E or U+001F")
 
         def b64(a: array | bytearray) -> str:
@@ -260,10 +263,16 @@ class TableIndex:
             "itemsize": [self._weight.itemsize, self._table.itemsize, self._line.itemsize],
             "context": [[rid, [[must, _SEP.join(w)] for must, w in ctx]] for rid, ctx in self._context.items()],
             "keys": _KEY_SEP.join(_SEP.join(k) for k in self.by_key),
-            "ids": list(self.by_key.values()),
+            "counts": b64(array("I", (1 if isinstance(v, int) else len(v) for v in self.by_key.values()))),
+            "ids": b64(array("I", (i for v in self.by_key.values() for i in ((v,) if isinstance(v, int) else v)))),
             "max_len": self.max_len,
-            "analyses": self.analyses,
-            "inflections": [[w, pos, forms] for (w, pos), forms in self.inflections.items()],
+            # form SEP lemma SEP pos SEP tag [SEP lemma SEP pos SEP tag ...], entries joined by KEY_SEP
+            "analyses": _KEY_SEP.join(_SEP.join((f, *(x for t in v for x in t))) for f, v in self.analyses.items()),
+            # word SEP pos SEP tag SEP form [SEP tag SEP form ...]
+            "inflections": _KEY_SEP.join(
+                _SEP.join((w, pos, *(x for kv in forms.items() for x in kv)))
+                for (w, pos), forms in self.inflections.items()
+            ),
         }
 
     @classmethod
@@ -295,17 +304,30 @@ class TableIndex:
         self._context = {
             int(rid): tuple((bool(must), tuple(w.split(_SEP))) for must, w in ctx) for rid, ctx in d["context"]
         }
-        ids = [v if isinstance(v, int) else tuple(v) for v in d["ids"]]
+        counts, flat = arr("I", "counts", l_size), arr("I", "ids", l_size)
+        if sum(counts) != len(flat) or (flat and max(flat) >= self.n_rows):
+            raise ValueError("row ids do not fit the rows")  # nothing out of range reaches get()
+        ids: list[int | tuple[int, ...]] = []
+        pos = 0
+        for c in counts:
+            ids.append(flat[pos] if c == 1 else tuple(flat[pos : pos + c]))
+            pos += c
         keys = d["keys"].split(_KEY_SEP) if d["keys"] else []
         self.by_key = dict(zip((tuple(k.split(_SEP)) for k in keys), ids, strict=True))
-        for v in ids:  # every id must name a row: nothing out of range reaches get()
-            for rid in (v,) if isinstance(v, int) else v:
-                if not 0 <= rid < self.n_rows:
-                    raise ValueError("row id out of range")
         self.prefixes = {k[:i] for k in self.by_key for i in range(1, len(k))}
         self.max_len = int(d["max_len"])
-        self.analyses = {f: tuple(tuple(x) for x in v) for f, v in d["analyses"].items()}
-        self.inflections = {(w, pos): dict(forms) for w, pos, forms in d["inflections"]}
+        self.analyses = {}
+        for entry in d["analyses"].split(_KEY_SEP) if d["analyses"] else ():
+            f, *rest = entry.split(_SEP)
+            if len(rest) % 3:
+                raise ValueError("a malformed analysis")
+            self.analyses[f] = tuple(tuple(rest[i : i + 3]) for i in range(0, len(rest), 3))
+        self.inflections = {}
+        for entry in d["inflections"].split(_KEY_SEP) if d["inflections"] else ():
+            w, pos, *rest = entry.split(_SEP)
+            if len(rest) % 2:
+                raise ValueError("a malformed inflection")
+            self.inflections[(w, pos)] = dict(zip(rest[::2], rest[1::2], strict=True))
         return self
 
     def _row(self, key: tuple[str, ...], rid: int) -> Row:
