@@ -13,18 +13,21 @@ With ``--jsonl``/``--csv`` every line (row) is a document: the text is read from
 ``<field>_restored``, ``wordfix_edits`` and ``wordfix_spin_score``.
 
 Every file written appears complete or not at all (temp file in the same directory,
-fsync, ``os.replace``); an interrupted run leaves no partial outputs and ``--resume``
-finishes it. Exit codes: 0 ok, 1 some documents failed (each is reported on stderr
+fsync, ``os.replace``: see ``files.py``); an interrupted run leaves no partial outputs and
+``--resume`` finishes it (record files written with ``-o`` go on from their last
+checkpoint). Documents longer than STREAM_BYTES are streamed through the chunker. Exit codes: 0 ok, 1 some documents failed (each is reported on stderr
 and counted in the summary), 2 usage errors, 130 interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
+import bisect
 import codecs
 import collections
 import contextlib
 import csv
+import hashlib
 import io
 import json
 import os
@@ -45,14 +48,17 @@ from .files import (  # noqa: F401  (AtomicFile, TMP_MARK, ... re-exported for c
     TMP_MARK,
     AtomicFile,
     RefusedWrite,
+    ResumableFile,
     backup_path,
     backup_state,
     copy_atomic,
     display_path,
+    read_checkpoint,
     remove_stale_temps,
     replace_target,
     replace_with_backup,
     same_file,
+    sha256_prefix,
     write_atomic,
 )
 
@@ -241,18 +247,23 @@ class Record:
     error: str | None = None
     raw: bytes | None = None
     row: list[str] | None = None  # CSV: the cells, in header order
+    end: int | None = None  # byte offset in the input just after the record (None: unknown)
+    next_line: int = 0  # the line the next record starts on
 
 
 def _is_utf8(encoding: str) -> bool:
     return codecs.lookup(encoding).name == "utf-8"
 
 
-def _lines(stream: IO[bytes], encoding: str) -> Iterator[tuple[int, str | None, str | None, bytes | None]]:
+def _lines(
+    stream: IO[bytes], encoding: str, first_line: int = 1
+) -> Iterator[tuple[int, str | None, str | None, bytes | None]]:
     """(line number, text, error, raw bytes) for each line, each decoded on its own, so
     one badly encoded line is one bad record, not the end of the file. A UTF-8 BOM
-    at the start is not part of the first line's text."""
+    at the start is not part of the first line's text. ``first_line``: the number of
+    the stream's first line (when resuming in the middle of a file)."""
     peek = getattr(stream, "peek", None)
-    wide = wide_bom(peek(4)[:4], encoding) if peek is not None else None
+    wide = wide_bom(peek(4)[:4], encoding) if peek is not None and first_line == 1 else None
     if wide:
         raise InputError(_wide_message(wide))
     if _wide(encoding):
@@ -264,7 +275,7 @@ def _lines(stream: IO[bytes], encoding: str) -> Iterator[tuple[int, str | None, 
             raise InputError(f"line {n + 1}: not {encoding} text ({e.reason}); try --encoding") from None
         return
     utf8 = _is_utf8(encoding)
-    for n, raw in enumerate(stream, 1):
+    for n, raw in enumerate(stream, first_line):
         body = raw[len(_UTF8_BOM) :] if n == 1 and utf8 and raw.startswith(_UTF8_BOM) else raw
         try:
             yield n, body.decode(encoding), None, raw
@@ -297,23 +308,29 @@ def _json_error(e: Exception) -> str:
     return f"invalid JSON ({e})"
 
 
-def jsonl_records(stream: IO[bytes], field: str, encoding: str) -> Iterator[Record]:
-    """Stream JSON Lines, one :class:`Record` per non-blank line, without reading ahead."""
-    for n, line, error, raw in _lines(stream, encoding):
+def jsonl_records(
+    stream: IO[bytes], field: str, encoding: str, first_line: int = 1, offset: int = 0
+) -> Iterator[Record]:
+    """Stream JSON Lines, one :class:`Record` per line (a blank one has neither text nor
+    error), without reading ahead. ``first_line``/``offset``: where the stream starts
+    in the file, when resuming."""
+    pos = offset
+    for n, line, error, raw in _lines(stream, encoding, first_line):
+        end = None if raw is None else pos + len(raw)
+        pos = end if end is not None else pos
         if error:
-            yield Record(n, error=error, raw=raw)
-            continue
-        assert line is not None
-        if not line.strip():
-            yield Record(n, raw=raw)  # a blank line holds no record (in place, it is written back)
-            continue
-        try:
-            obj = parse_json(line)
-        except (ValueError, RecursionError) as e:
-            yield Record(n, error=_json_error(e), raw=raw)
-            continue
-        rec = _check_field(n, obj, field)
-        rec.raw = raw if raw is not None else line.encode(encoding)
+            rec = Record(n, error=error, raw=raw)
+        elif not line or not line.strip():
+            rec = Record(n, raw=raw)  # a blank line holds no record (in place, it is written back)
+        else:
+            try:
+                obj = parse_json(line)
+            except (ValueError, RecursionError) as e:
+                rec = Record(n, error=_json_error(e), raw=raw)
+            else:
+                rec = _check_field(n, obj, field)
+                rec.raw = raw if raw is not None else line.encode(encoding)
+        rec.end, rec.next_line = end, n + 1
         yield rec
 
 
@@ -321,41 +338,55 @@ CSV_FIELD_LIMIT = min(sys.maxsize, 2**31 - 1)  # csv's default (128 KiB) refuses
 
 
 def csv_records(
-    stream: IO[bytes], field: str, encoding: str, columns: list[str], header_raw: list[bytes] | None = None
+    stream: IO[bytes],
+    field: str,
+    encoding: str,
+    columns: list[str],
+    header_raw: list[bytes] | None = None,
+    first_line: int = 1,
+    offset: int = 0,
 ) -> Iterator[Record]:
     """Stream CSV rows (the header first, into ``columns``, its bytes into
     ``header_raw``); ``line`` is where a row starts. Parsing is strict: a malformed row
-    (an unterminated quote runs to the end of the file) is one bad record."""
+    (an unterminated quote runs to the end of the file) is one bad record. Resuming
+    (``first_line`` > 1, ``offset``): the stream starts after the header, which the
+    caller has put into ``columns`` already."""
     csv.field_size_limit(CSV_FIELD_LIMIT)
     consumed: list[bytes] = []
+    pos = offset
+    base = first_line - 1
 
     def lines() -> Iterator[str]:
-        for n, line, error, raw in _lines(stream, encoding):
+        for n, line, error, raw in _lines(stream, encoding, first_line):
             if line is None:  # a CSV record may span lines: a bad one spoils the rest
                 raise InputError(f"line {n}: {error}")
             consumed.append(raw if raw is not None else line.encode(encoding))
             yield line
 
     def take() -> bytes:
+        nonlocal pos
         data = b"".join(consumed)
         consumed.clear()
+        pos += len(data)
         return data
 
     reader = csv.reader(lines(), strict=True)
-    try:
-        header = next(reader, None)
-    except csv.Error as e:
-        raise InputError(f"line 1: CSV error in the header ({e})") from None
-    if header is None:
-        return
-    if field not in header:
-        raise InputError(f"line 1: no column {field!r} (columns: {', '.join(header)}); choose one with --column")
-    columns.extend(header)
-    if header_raw is not None:
-        header_raw.append(take())
-    else:
-        take()
-    start = reader.line_num + 1
+    if first_line == 1:
+        try:
+            header = next(reader, None)
+        except csv.Error as e:
+            raise InputError(f"line 1: CSV error in the header ({e})") from None
+        if header is None:
+            return
+        if field not in header:
+            raise InputError(f"line 1: no column {field!r} (columns: {', '.join(header)}); choose one with --column")
+        columns.extend(header)
+        if header_raw is not None:
+            header_raw.append(take())
+        else:
+            take()
+    header = list(columns)
+    start = base + reader.line_num + 1
     while True:
         try:
             row = next(reader)
@@ -365,15 +396,16 @@ def csv_records(
             msg = str(e)
             if "unexpected end of data" in msg:
                 msg = "a quoted field is not closed (it runs to the end of the file)"
-            yield Record(start, error=f"CSV error ({msg})", raw=take())
-            start = reader.line_num + 1
-            continue
-        raw = take()
-        if len(row) != len(header):
-            yield Record(start, error=f"{len(row)} fields, the header has {len(header)}", raw=raw)
+            rec = Record(start, error=f"CSV error ({msg})", raw=take())
         else:
-            yield Record(start, dict(zip(header, row, strict=True)), row[header.index(field)], raw=raw, row=row)
-        start = reader.line_num + 1
+            raw = take()
+            if len(row) != len(header):
+                rec = Record(start, error=f"{len(row)} fields, the header has {len(header)}", raw=raw)
+            else:
+                rec = Record(start, dict(zip(header, row, strict=True)), row[header.index(field)], raw=raw, row=row)
+        rec.end = pos
+        start = rec.next_line = base + reader.line_num + 1
+        yield rec
 
 
 def _check_field(n: int, obj: object, field: str) -> Record:
@@ -395,6 +427,8 @@ class Pending:
     where: str  # file or file:line, for messages
     done: Callable[[Restoration], None]
     failed: Callable[[], None] | None = None  # what to write instead if it cannot be restored
+    progress: float = 1.0  # of the progress bar's unit (a piece of a streamed document: its share)
+    document: bool = True  # counts as a document in the summary (a piece does not)
 
 
 class _Bar:
@@ -467,6 +501,7 @@ class Run:
     def execute(self, restorer) -> int:
         from .batch import RestoreError, restore_many
 
+        self.chunk_chars = restorer.config.chunk_chars
         texts = self._record_texts() if self.records else self._document_texts()
         try:
             results = restore_many(texts, self.args.jobs, self.args.batch_size, restorer, on_error="yield")
@@ -480,11 +515,11 @@ class Run:
                             job.failed()
                         self.fail(job.where, f"could not restore it: {res.kind}: {res.message}")
                     else:
-                        self.n_docs += 1
+                        self.n_docs += job.document
                         self.n_words += res.stats.get("words", 0)
                         self.n_edits += len(res.edits)
                         job.done(res)
-                        self.bar.update()
+                        self.bar.update(job.progress)
                     self._drain()
             self._drain()
             self._finish_writes(wait=True)
@@ -530,6 +565,9 @@ class Run:
                 if backup_state(target, a.backup_suffix) == "differs":
                     self.fail(inp.name, _BACKUP_EXISTS.format(display_path(backup_path(target, a.backup_suffix))))
                     continue
+            if self._streams(inp):
+                yield from self._stream_document(inp, dest)
+                continue
             try:
                 text = read_document(inp, a.encoding)
             except InputError as e:
@@ -537,6 +575,121 @@ class Run:
                 continue
             self.pending.append(Pending(inp.name, partial(self._emit_document, inp, dest)))
             yield text
+
+    # -- long documents, streamed through the chunker
+    def _streams(self, inp: Input) -> bool:
+        """Whether to stream this document: ``fix`` without ``--diff`` on a file longer
+        than STREAM_BYTES. The result is the same as restoring it whole (the pieces are
+        the ones Restorer.restore would cut), but memory stays bounded and progress
+        shows inside the document."""
+        a = self.args
+        if a.command != "fix" or a.diff or inp.path is None:
+            return False
+        try:
+            return inp.path.stat().st_size > STREAM_BYTES
+        except OSError:
+            return False
+
+    def _stream_document(self, inp: Input, dest: Path | None) -> Iterator[str]:
+        from .restorer import chunk_end
+
+        a = self.args
+        assert inp.path is not None
+        try:
+            f = open(inp.path, "rb")
+            total = max(1, os.fstat(f.fileno()).st_size)
+        except OSError as e:
+            self.fail(inp.name, e.strerror or str(e))
+            return
+        doc = _Streamed(inp)
+        try:
+            doc.out, doc.backup = self._stream_output(inp, dest)
+        except (InputError, RefusedWrite, OSError) as e:
+            f.close()
+            self.fail(inp.name, str(e) if not isinstance(e, OSError) else e.strerror or str(e))
+            return
+        if doc.out is not None:
+            self.live.add(doc.out)
+        size = self.chunk_chars
+        decoder = codecs.getincrementaldecoder(a.encoding)("strict")
+        buf, eof, done_bytes, shown = "", False, 0, 0.0
+        try:
+            with f:
+                while True:
+                    if not eof and len(buf) <= size:  # a cut needs size + 1 characters (or the end)
+                        block = f.read(STREAM_BLOCK)
+                        if done_bytes == 0:
+                            wide = wide_bom(block[:4], a.encoding)
+                            if wide:
+                                raise InputError(_wide_message(wide))
+                        if not _wide(a.encoding) and b"\0" in block:
+                            raise InputError(f"binary file (it contains NUL bytes, after byte {done_bytes:,})")
+                        try:
+                            buf += decoder.decode(block, final=not block)
+                        except UnicodeDecodeError as e:
+                            raise InputError(
+                                f"not {a.encoding} text ({e.reason} near byte {done_bytes + e.start:,}); "
+                                "say which encoding it is with --encoding"
+                            ) from None
+                        done_bytes += len(block)
+                        eof = not block
+                        continue
+                    if not buf:
+                        break
+                    end = chunk_end(buf, 0, size)
+                    piece, buf = buf[:end], buf[end:]
+                    share = min(1.0 - shown, (done_bytes - len(buf.encode(a.encoding, "replace"))) / total - shown)
+                    shown += max(0.0, share)
+                    self.pending.append(
+                        Pending(
+                            inp.name,
+                            partial(doc.put, self),
+                            failed=partial(doc.spoil, self, piece),
+                            progress=max(0.0, share),
+                            document=False,
+                        )
+                    )
+                    yield piece
+        except InputError as e:
+            doc.broken = True
+            self.fail(inp.name, f"{e}; nothing was written for it")
+        except OSError as e:
+            doc.broken = True
+            self.fail(inp.name, f"read error: {e.strerror or e}; nothing was written for it")
+        self.pending.append(partial(self._stream_close, doc, 1.0 - shown))
+
+    def _stream_output(self, inp: Input, dest: Path | None) -> tuple[AtomicFile | None, Path | None]:
+        a = self.args
+        assert inp.path is not None
+        if a.in_place:
+            target = replace_target(inp.path, force=a.force)
+            state = backup_state(target, a.backup_suffix)
+            st = target.stat()
+            out = AtomicFile(target, mode=st.st_mode & 0o7777, fsync=a.fsync, owner=(st.st_uid, st.st_gid))
+            return out, backup_path(target, a.backup_suffix) if state == "none" else None
+        if dest is not None:
+            return AtomicFile(dest, fsync=a.fsync), None
+        return None, None
+
+    def _stream_close(self, doc: _Streamed, rest: float) -> None:
+        """All pieces are written: publish the output (backup first, in place), or drop it."""
+        self.bar.update(max(0.0, rest))
+        if doc.out is not None:
+            self.live.discard(doc.out)
+        if doc.broken:
+            if doc.out is not None:
+                doc.out.discard()
+            return
+        try:
+            if doc.out is not None:
+                if doc.backup is not None and doc.inp.path is not None:
+                    copy_atomic(Path(os.path.realpath(doc.inp.path)), doc.backup, fsync=doc.out.fsync)
+                doc.out.commit()
+            self.n_docs += 1
+        except (OSError, RefusedWrite) as e:
+            if doc.out is not None:
+                doc.out.discard()
+            self.fail(doc.inp.name, f"cannot write: {getattr(e, 'strerror', None) or e}")
 
     def _dest(self, inp: Input) -> Path | None:
         a = self.args
@@ -610,9 +763,10 @@ class Run:
             if a.resume and self._already_done(inp, dest):
                 self.n_resumed += 1
                 continue
+            ck = self._checkpoint(inp, dest) if a.resume and self._resumable(inp) else None
             try:
-                sink = self._open_sink(inp, dest)
-            except InputError as e:
+                sink = self._open_sink(inp, dest, ck)
+            except (InputError, RefusedWrite) as e:
                 self.fail(inp.name, str(e))
                 continue
             except OSError as e:
@@ -624,12 +778,26 @@ class Run:
                 sink.discard()
                 self.fail(inp.name, e.strerror or str(e))
                 continue
+            first_line, offset = 1, 0
+            if ck is not None:  # on from the checkpoint: the records before it are in the output already
+                first_line, offset = ck["line"], ck["input_bytes"]
+                stream.seek(offset)
+                sink.columns.extend(ck.get("columns") or [])
+                sink.start(header=False)  # the header is in the output already
+                self.n_resumed += ck["records"]
+                self.n_failed += ck["failed"]
+                self.bar.message(
+                    f"wordfix: {inp.name}: resuming at line {first_line:,} ({ck['records']:,} records done before"
+                    + (f", {ck['failed']:,} failed and reported then)" if ck["failed"] else ")")
+                )
             try:
                 with contextlib.nullcontext(stream) if inp.path is None else stream:
                     if a.csv:
-                        records = csv_records(stream, a.field, a.encoding, sink.columns, sink.header_raw)
+                        records = csv_records(
+                            stream, a.field, a.encoding, sink.columns, sink.header_raw, first_line, offset
+                        )
                     else:
-                        records = jsonl_records(stream, a.field, a.encoding)
+                        records = jsonl_records(stream, a.field, a.encoding, first_line, offset)
                     for rec in records:
                         if rec.error is None and rec.fields is not None:
                             clash = sink.clash(rec.fields)
@@ -643,10 +811,11 @@ class Run:
                                     sink.start()
                                 self.pending.append(partial(sink.put_raw, rec))
                             if rec.error is not None:
+                                sink.failures.append(rec.line)
                                 self.fail(f"{inp.name}:{rec.line}", rec.error)
                             continue
                         assert rec.fields is not None
-                        failed = partial(sink.put_raw, rec) if sink.in_place else None
+                        failed = partial(sink.put_raw if sink.in_place else sink.note_failure, rec)
                         self.pending.append(Pending(f"{inp.name}:{rec.line}", partial(sink.put, rec), failed))
                         yield rec.text
                     if not sink.started and (sink.columns or not a.csv):
@@ -659,11 +828,52 @@ class Run:
                 self.fail(inp.name, f"read error: {e.strerror or e}")
             self.pending.append(sink.close)
 
-    def _open_sink(self, inp: Input, dest: Path | None) -> RecordSink:
+    def _resumable(self, inp: Input) -> bool:
+        """Whether this record file's output is written with checkpoints (``-o DIR``,
+        not stdin, a byte-splittable encoding), so that ``--resume`` continues it."""
+        a = self.args
+        return (
+            a.command == "fix"
+            and a.output_dir is not None
+            and not a.in_place
+            and inp.path is not None
+            and not _wide(a.encoding)
+        )
+
+    def options_key(self) -> str:
+        """What must be the same for a resumed run to continue a stopped one's output."""
+        a = self.args
+        opts = [__version__, a.field, a.encoding, a.csv, a.table, a.protect, a.min_confidence, a.scorer]
+        return hashlib.sha256(json.dumps(opts).encode()).hexdigest()[:16]
+
+    def _checkpoint(self, inp: Input, dest: Path | None) -> dict | None:
+        """The checkpoint to resume ``inp`` from, if there is one and it still fits: the
+        same input (the SHA-256 of the part already done), the same options."""
+        assert inp.path is not None and dest is not None
+        ck = read_checkpoint(dest)
+        if ck is None:
+            return None
+        try:
+            fits = (
+                ck.get("version") == 1
+                and ck.get("input") == os.path.realpath(inp.path)
+                and ck.get("options") == self.options_key()
+                and sha256_prefix(inp.path, ck["input_bytes"]) == ck["input_sha256"]
+            )
+        except (OSError, KeyError, TypeError):
+            fits = False
+        if not fits:
+            self.bar.message(
+                f"wordfix: {inp.name}: its checkpoint does not fit (input or options changed); starting over"
+            )
+            return None
+        return ck
+
+    def _open_sink(self, inp: Input, dest: Path | None, ck: dict | None = None) -> RecordSink:
         a = self.args
         if a.command == "score":
             return RecordSink(self, inp, None)
-        out: AtomicFile | None = None
+        out: AtomicFile | ResumableFile | None = None
         backup: Path | None = None
         if a.in_place:
             assert inp.path is not None
@@ -677,11 +887,16 @@ class Run:
             backup = backup_path(target, a.backup_suffix) if state == "none" else None
             st = target.stat()
             out = AtomicFile(target, mode=st.st_mode & 0o7777, fsync=a.fsync, owner=(st.st_uid, st.st_gid))
+        elif dest is not None and self._resumable(inp):
+            out = ResumableFile(dest, fsync=a.fsync, resume=ck)
         elif dest is not None:
             out = AtomicFile(dest, fsync=a.fsync)
         if out is not None:
             self.live.add(out)
-        return RecordSink(self, inp, out, backup, in_place=a.in_place)
+        sink = RecordSink(self, inp, out, backup, in_place=a.in_place)
+        if ck is not None:
+            sink.done_before, sink.failed_before = ck["records"], ck["failed"]
+        return sink
 
     # -- scores
     def _score(self, where: str, res: Restoration, fields: dict | None = None) -> None:
@@ -729,6 +944,39 @@ class Run:
                 self._print_score(r)
 
 
+CHECKPOINT_RECORDS = 1000  # a record output's checkpoint is renewed every this many records
+CHECKPOINT_SECONDS = 5.0  # or this often
+STREAM_BYTES = 4 * 1024 * 1024  # documents longer than this are streamed (see Run._streams)
+STREAM_BLOCK = 1024 * 1024  # bytes read at a time when streaming
+
+
+class _Streamed:
+    """One document restored piece by piece: where its pieces go."""
+
+    def __init__(self, inp: Input):
+        self.inp = inp
+        self.out: AtomicFile | None = None
+        self.backup: Path | None = None
+        self.broken = False
+
+    def put(self, run: Run, res: Restoration) -> None:
+        if self.broken:
+            return
+        data = res.text.encode(run.args.encoding)
+        if self.out is not None:
+            self.out.write(data)
+        else:
+            _stdout_bytes(data)
+
+    def spoil(self, run: Run, piece: str) -> None:
+        """A piece could not be restored: the document is not written (on stdout, where
+        the pieces before it are out already, the piece is printed as it was)."""
+        if self.out is None:
+            _stdout_bytes(piece.encode(run.args.encoding))
+        else:
+            self.broken = True
+
+
 class RecordSink:
     """Where the restored records of one input file go: stdout or an atomic file.
 
@@ -748,6 +996,52 @@ class RecordSink:
         a = run.args
         self.restored_field = f"{a.field}{RESTORED_SUFFIX}"
         self.added = (self.restored_field, EDITS_FIELD, SCORE_FIELD)
+        # checkpoints (ResumableFile outputs)
+        self.done = self.done_before = self.failed_before = 0
+        self.failures: list[int] = []  # lines of failed records, in order
+        self.last_checkpoint = time.monotonic()
+        self.input_hash = hashlib.sha256()
+        self.input_hashed = 0
+
+    def note_failure(self, rec: Record) -> None:
+        """A record could not be restored (it was reported): counted for checkpoints."""
+        self.failures.append(rec.line)
+
+    def _checkpoint(self, rec: Record) -> None:
+        """Every CHECKPOINT_RECORDS records or CHECKPOINT_SECONDS: make the output so far
+        durable and note where the input stands, so that --resume continues from here."""
+        out = self.out
+        self.done += 1
+        if not isinstance(out, ResumableFile) or rec.end is None:
+            return
+        now = time.monotonic()
+        if self.done % CHECKPOINT_RECORDS and now - self.last_checkpoint < CHECKPOINT_SECONDS:
+            return
+        assert self.inp.path is not None
+        with open(self.inp.path, "rb") as f:  # hash the input up to here (each byte once in all)
+            f.seek(self.input_hashed)
+            left = rec.end - self.input_hashed
+            while left > 0:
+                block = f.read(min(left, 1 << 20))
+                if not block:
+                    return  # the input shrank: no checkpoint
+                self.input_hash.update(block)
+                left -= len(block)
+        self.input_hashed = rec.end
+        failed = self.failed_before + bisect.bisect_left(self.failures, rec.next_line)
+        state = {
+            "version": 1,
+            "input": os.path.realpath(self.inp.path),
+            "input_bytes": rec.end,
+            "input_sha256": self.input_hash.hexdigest(),
+            "line": rec.next_line,
+            "records": self.done_before + self.done,
+            "failed": failed,
+            "columns": self.columns if self.run.args.csv else None,
+            "options": self.run.options_key(),
+        }
+        out.checkpoint(state)
+        self.last_checkpoint = now
 
     def clash(self, fields: dict) -> str | None:
         """Why a record cannot get the output fields: it has them already (they would be
@@ -768,10 +1062,14 @@ class RecordSink:
         else:
             _stdout_bytes(data)
 
-    def start(self) -> None:
-        """Write the CSV header (once per output; on stdout, once for all files alike)."""
+    def start(self, header: bool = True) -> None:
+        """Write the CSV header (once per output; on stdout, once for all files alike;
+        not when resuming: ``header=False``)."""
         self.started = True
         if self.run.args.command == "score" or not self.run.args.csv:
+            return
+        if not header:
+            self.writer = csv.writer(self, lineterminator=_CSV_END)
             return
         if self.in_place:
             self._emit_bytes(b"".join(self.header_raw))
@@ -825,14 +1123,17 @@ class RecordSink:
             assert self.writer is not None
             row = [rec.fields[c] for c in self.columns]
             self.writer.writerow([*row, res.text, json.dumps(edits, ensure_ascii=False), score])
+            self._checkpoint(rec)
             return
         obj = {**rec.fields, self.restored_field: res.text, EDITS_FIELD: edits, SCORE_FIELD: score}
         try:
             line = _json_line(obj, run.args.encoding)
         except (ValueError, RecursionError) as e:
+            self.failures.append(rec.line)
             run.fail(where, f"cannot write it as JSON ({e})")
             return
         self._emit_bytes(line)
+        self._checkpoint(rec)
 
     def _put_in_place(self, rec: Record, res: Restoration) -> None:
         raw = rec.raw or b""
@@ -865,7 +1166,10 @@ class RecordSink:
             return
         self.run.live.discard(self.out)
         if self.broken:
-            self.out.discard()
+            if isinstance(self.out, ResumableFile):
+                self.out.abandon()  # the input is bad: nothing to resume
+            else:
+                self.out.discard()
             return
         try:
             if self.backup is not None and self.inp.path is not None:

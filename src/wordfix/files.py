@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import contextlib
 import filecmp
+import hashlib
+import json
 import os
 import re
 import shutil
@@ -47,6 +49,9 @@ __all__ = [
     "replace_with_backup",
     "same_file",
     "display_path",
+    "ResumableFile",
+    "read_checkpoint",
+    "partial_paths",
 ]
 
 
@@ -278,3 +283,127 @@ def replace_with_backup(
     st = real.stat()
     write_atomic(real, data, mode=st.st_mode & 0o7777, fsync=fsync, owner=(st.st_uid, st.st_gid))
     return real
+
+
+# -- outputs that survive an interruption -----------------------------------------------
+PARTIAL_MARK = ".wordfix-partial"
+CHECKPOINT_MARK = ".wordfix-checkpoint"
+
+
+def partial_paths(dest: Path) -> tuple[Path, Path]:
+    """The partial output and the checkpoint that belong to ``dest``."""
+    return dest.with_name(f".{dest.name}{PARTIAL_MARK}"), dest.with_name(f".{dest.name}{CHECKPOINT_MARK}")
+
+
+def sha256_prefix(path: Path, n: int) -> str | None:
+    """The hex SHA-256 of the first ``n`` bytes of ``path``; None if it is shorter."""
+    h = hashlib.sha256()
+    left = n
+    with open(path, "rb") as f:
+        while left > 0:
+            block = f.read(min(left, 1 << 20))
+            if not block:
+                return None
+            h.update(block)
+            left -= len(block)
+    return h.hexdigest()
+
+
+def read_checkpoint(dest: Path) -> dict | None:
+    """The checkpoint of ``dest``'s partial output, if there is one that parses and
+    whose partial output still holds the bytes it vouches for (by SHA-256)."""
+    partial, ckpt = partial_paths(dest)
+    try:
+        state = json.loads(ckpt.read_text(encoding="utf-8"))
+        n, digest = state["output_bytes"], state["output_sha256"]
+        if not isinstance(n, int) or sha256_prefix(partial, n) != digest:
+            return None
+        return state
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+class ResumableFile:
+    """The output of a long stream of records that survives an interruption.
+
+    Data goes to ``.NAME.wordfix-partial`` beside ``dest`` (locked while written, so a
+    second run cannot take it); :meth:`checkpoint` makes what is written so far durable
+    (fsync) and records, atomically, how many bytes of it are good (with their
+    SHA-256) together with the caller's ``state`` (where the input stands) in
+    ``.NAME.wordfix-checkpoint``. :meth:`commit` renames the partial file to ``dest``
+    and drops the checkpoint; :meth:`discard` (an interruption) leaves both for
+    ``--resume``; :meth:`abandon` removes both. ``resume``: a checkpoint from
+    :func:`read_checkpoint` to continue after.
+    """
+
+    def __init__(self, dest: Path, *, fsync: bool = True, resume: dict | None = None):
+        self.dest = Path(dest)
+        self.dest.parent.mkdir(parents=True, exist_ok=True)
+        self.partial, self.ckpt = partial_paths(self.dest)
+        fd = os.open(self.partial, os.O_RDWR | os.O_CREAT, 0o600)
+        if fcntl is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                os.close(fd)
+                raise RefusedWrite("another wordfix run is writing this output now") from None
+        self.file: IO[bytes] = os.fdopen(fd, "r+b")
+        self.hash = hashlib.sha256()
+        self.length = 0
+        if resume is not None:
+            n = resume["output_bytes"]
+            while self.length < n:  # the good part again, into the running hash
+                block = self.file.read(min(n - self.length, 1 << 20))
+                if not block:
+                    break
+                self.hash.update(block)
+                self.length += len(block)
+            if self.hash.hexdigest() != resume["output_sha256"]:
+                self.file.close()
+                raise RefusedWrite("its partial output changed since the checkpoint; run without --resume")
+        self.file.seek(self.length)
+        self.file.truncate()
+        self.fsync = fsync
+        self.mode = new_file_mode()
+        self.done = False
+
+    def write(self, data: bytes) -> None:
+        self.file.write(data)
+        self.hash.update(data)
+        self.length += len(data)
+
+    def checkpoint(self, state: dict) -> None:
+        self.file.flush()
+        os.fsync(self.file.fileno())  # always: a checkpoint must never vouch for lost bytes
+        doc = {**state, "output_bytes": self.length, "output_sha256": self.hash.hexdigest()}
+        write_atomic(self.ckpt, json.dumps(doc).encode("utf-8"), fsync=True)
+
+    def commit(self) -> None:
+        if self.done:
+            return
+        self.file.flush()
+        if self.fsync:
+            os.fsync(self.file.fileno())
+        os.chmod(self.partial, self.mode)
+        os.replace(self.partial, self.dest)
+        self.done = True
+        self.file.close()
+        with contextlib.suppress(OSError):
+            os.unlink(self.ckpt)
+
+    def discard(self) -> None:
+        """Stop writing, keeping the partial output and its checkpoint (for --resume)."""
+        if self.done:
+            return
+        self.done = True
+        with contextlib.suppress(OSError):
+            self.file.flush()
+        with contextlib.suppress(OSError):
+            self.file.close()
+
+    def abandon(self) -> None:
+        """Stop writing and remove the partial output and its checkpoint."""
+        self.discard()
+        for p in (self.partial, self.ckpt):
+            with contextlib.suppress(OSError):
+                os.unlink(p)
