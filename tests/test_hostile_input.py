@@ -188,6 +188,8 @@ def test_apply_refuses_hostile_decisions_and_writes_nothing(tmp_path, capsys, ki
         ["review", "{f}", "-o", "{dir}/r.html", "--table", "{bad}"],
         ["review", "{f}", "-o", "{dir}/r.html", "--table", "{dir}"],
         ["apply", "{f}", "-d", "{f}", "--table", "{bad}"],
+        ["apply", "{f}", "-d", "{f}", "--encoding", "bogus"],
+        ["review", "{f}", "-o", "{dir}/r.html", "--encoding", "bogus"],
     ],
 )
 def test_usage_errors_are_exit_2_with_a_message(tmp_path, capsys, args):

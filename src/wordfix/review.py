@@ -616,7 +616,14 @@ def write_result(args: argparse.Namespace, text: str) -> int | None:
 
 
 def _check_output(args: argparse.Namespace, writes_text: bool) -> int | None:
-    """Usage check shared by review and apply: writing over the input needs a backup."""
+    """Usage checks shared by review and apply: a known --encoding; writing over the
+    input needs a backup."""
+    import codecs
+
+    try:
+        codecs.lookup(args.encoding)
+    except LookupError:
+        return _usage(f"--encoding {args.encoding!r}: no such encoding (e.g. utf-8, latin-1, cp1252, utf-16)")
     out = args.output
     over_input = writes_text and out and out != "-" and args.file != "-" and same_file(out, args.file)
     if over_input and not args.backup_suffix:
