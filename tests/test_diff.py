@@ -227,3 +227,11 @@ def test_side_by_side_counts_display_cells():
         if " | " in row:
             left = row.split(" | ")[0]
             assert cells(left) <= width // 2 + 3, row
+
+
+def test_to_json_built_edit_by_edit_is_the_json_of_to_dict(restored: Restoration) -> None:
+    assert restored.to_json() == json.dumps(restored.to_dict(), ensure_ascii=False)
+    assert json.loads(restored.to_json(indent=2)) == restored.to_dict()
+    e = restored.edits[0].to_dict()
+    assert list(e) == ["start", "end", "before", "after", "confidence", "source", "alternatives"]
+    assert e["alternatives"][0].keys() == {"text", "probability", "source"}

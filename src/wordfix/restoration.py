@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,9 +29,17 @@ class Edit:
     alternatives: tuple[Alternative, ...] = ()
 
     def to_dict(self) -> dict:
-        d = asdict(self)
-        d["alternatives"] = [asdict(a) for a in self.alternatives]
-        return d
+        return {
+            "start": self.start,
+            "end": self.end,
+            "before": self.before,
+            "after": self.after,
+            "confidence": self.confidence,
+            "source": self.source,
+            "alternatives": [
+                {"text": a.text, "probability": a.probability, "source": a.source} for a in self.alternatives
+            ],
+        }
 
 
 def apply_edits(text: str, edits: Iterable[Edit]) -> str:
@@ -84,13 +92,21 @@ class Restoration:
 
     def to_dict(self) -> dict:
         """A JSON-ready dict: schema ``wordfix.restoration/1``."""
+        return {**self._head(), "edits": [e.to_dict() for e in self.edits]}
+
+    def to_json(self, **kw) -> str:
+        """``to_dict()`` as JSON. Without options it is built edit by edit, so that a
+        long text's edits are never all held as dicts at once."""
+        if kw:
+            return json.dumps(self.to_dict(), ensure_ascii=False, **kw)
+        head = self._head()
+        edits = ", ".join(json.dumps(e.to_dict(), ensure_ascii=False) for e in self.edits)
+        return json.dumps(head, ensure_ascii=False)[:-1] + f', "edits": [{edits}]}}'
+
+    def _head(self) -> dict:
         return {
             "schema": "wordfix.restoration/1",
             "text": self.text,
             "spin_score": round(self.spin_score, 4),
             "spin_reason": self.spin_reason,
-            "edits": [e.to_dict() for e in self.edits],
         }
-
-    def to_json(self, **kw) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, **kw)
