@@ -15,8 +15,9 @@ With ``--jsonl``/``--csv`` every line (row) is a document: the text is read from
 Every file written appears complete or not at all (temp file in the same directory,
 fsync, ``os.replace``: see ``files.py``); an interrupted run leaves no partial outputs and
 ``--resume`` finishes it (record files written with ``-o`` go on from their last
-checkpoint). Documents longer than STREAM_BYTES are streamed through the chunker. Exit codes: 0 ok, 1 some documents failed (each is reported on stderr
-and counted in the summary), 2 usage errors, 130 interrupted.
+checkpoint). Documents longer than STREAM_BYTES are streamed through the chunker.
+Exit codes: 0 ok, 1 some documents failed (each is reported on stderr and counted in
+the summary), 2 usage errors, 130 interrupted.
 """
 
 from __future__ import annotations
@@ -44,6 +45,9 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from . import __version__
+from .files import (
+    BACKUP_EXISTS as _BACKUP_EXISTS,
+)
 from .files import (  # noqa: F401  (AtomicFile, TMP_MARK, ... re-exported for callers)
     TMP_MARK,
     AtomicFile,
@@ -1210,9 +1214,6 @@ def _n(count: int, noun: str) -> str:
 
 def _tsv_cell(v: object) -> str:
     return str(v).replace("\t", " ").replace("\n", " ")
-
-
-_BACKUP_EXISTS = "its backup {} exists already and differs from it; move it away, or pass --resume to skip done files"
 
 
 def _render(res: Restoration, a: argparse.Namespace, name: str, to_terminal: bool) -> str:

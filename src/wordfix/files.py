@@ -243,7 +243,7 @@ def backup_state(path: Path, suffix: str) -> str:
     return "same" if filecmp.cmp(path, backup, shallow=False) else "differs"
 
 
-_BACKUP_EXISTS = "its backup {} exists already and differs from it; move it away, or pass --resume to skip done files"
+BACKUP_EXISTS = "its backup {} exists already and differs from it; move it away, or pass --resume to skip done files"
 
 
 def replace_target(path: Path, *, force: bool = False) -> Path:
@@ -276,7 +276,7 @@ def replace_with_backup(
     real = replace_target(path, force=force)
     state = backup_state(real, suffix)
     if state == "differs":
-        msg = _BACKUP_EXISTS.format(backup_path(real, suffix))
+        msg = BACKUP_EXISTS.format(backup_path(real, suffix))
         raise RefusedWrite(msg if resume_hint else msg.split(";")[0] + "; move it away first")
     if state == "none":
         copy_atomic(real, backup_path(real, suffix), fsync=fsync)
