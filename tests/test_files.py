@@ -54,6 +54,17 @@ def test_the_same_file_named_many_times_is_restored_once_and_its_backup_is_the_o
     assert "processed once" in err
 
 
+def test_a_backup_named_as_an_input_is_not_restored_in_place(tmp_path, capsys):
+    f = tmp_path / "a.txt"
+    f.write_text(SPUN)
+    backup = tmp_path / "a.txt.orig"
+    backup.write_text(SPUN)  # a stopped run's backup: identical to the file
+    assert cli.main(["fix", str(f), str(backup), "--in-place", "--backup-suffix", ".orig", "-q"]) == 0
+    assert backup.read_text() == SPUN and f.read_text() == restored(SPUN)
+    assert not (tmp_path / "a.txt.orig.orig").exists()
+    assert "skipped, a backup" in capsys.readouterr().err
+
+
 def test_discover_dedupes_by_file_not_by_name(tmp_path):
     (tmp_path / "d").mkdir()
     f = tmp_path / "d" / "x.txt"

@@ -176,6 +176,8 @@ def discover(
         p = Path(a)
         if p.is_dir():
             walk(p, p)
+        elif skip_suffix and p.name.endswith(skip_suffix) and p.exists():
+            say(f"{display_path(p)}: skipped, a backup (its name ends in {skip_suffix})")
         elif p.exists():
             add(p, Path(p.name))
         elif p.is_symlink():
