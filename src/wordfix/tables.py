@@ -30,6 +30,7 @@ import sys
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 from .cache import cached_json
@@ -50,7 +51,7 @@ RELATIONS = {
     "user": "a user's own row",
 }
 POS = ("noun", "verb", "adj", "adv", "")
-FORMAT_VERSION = 8  # bump when the compiled form changes (7, 8: JSON instead of pickle)
+FORMAT_VERSION = 9  # bump when the compiled form changes (7-9: JSON instead of pickle)
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,13 +244,21 @@ class TableIndex:
         """The index as JSON-ready data: flat arrays as base64, word tuples joined by
         U+001F (which no word holds)."""
         words = {w for k in self.by_key for w in k} | set(self.analyses)
-        words |= {x for v in self.analyses.values() for t in v for x in t}
-        words |= {x for (w, pos), forms in self.inflections.items() for x in (w, pos, *forms, *forms.values())}
+        words |= {t[0] for v in self.analyses.values() for t in v}
+        words |= {x for (w, _), forms in self.inflections.items() for x in (w, *forms.values())}
         if any(_SEP in w or _KEY_SEP in w for w in words) or any(_SEP in o for o in self._original):
             raise ValueError("a word holds U+001E or U+001F")
 
         def b64(a: array | bytearray) -> str:
             return base64.b64encode(bytes(a)).decode("ascii")
+
+        pos_code = {p: i for i, p in enumerate(_POS_CODES)}
+        tags = sorted(
+            {t[2] for v in self.analyses.values() for t in v} | {t for f in self.inflections.values() for t in f}
+        )
+        if len(tags) > 255:
+            raise ValueError("too many tags")
+        tag_code = {t: i for i, t in enumerate(tags)}
 
         return {
             "format": FORMAT_VERSION,
@@ -266,13 +275,19 @@ class TableIndex:
             "counts": b64(array("I", (1 if isinstance(v, int) else len(v) for v in self.by_key.values()))),
             "ids": b64(array("I", (i for v in self.by_key.values() for i in ((v,) if isinstance(v, int) else v)))),
             "max_len": self.max_len,
-            # form SEP lemma SEP pos SEP tag [SEP lemma SEP pos SEP tag ...], entries joined by KEY_SEP
-            "analyses": _KEY_SEP.join(_SEP.join((f, *(x for t in v for x in t))) for f, v in self.analyses.items()),
-            # word SEP pos SEP tag SEP form [SEP tag SEP form ...]
-            "inflections": _KEY_SEP.join(
-                _SEP.join((w, pos, *(x for kv in forms.items() for x in kv)))
-                for (w, pos), forms in self.inflections.items()
-            ),
+            # analyses: form -> ((lemma, pos, tag), ...), as columns; pos and tags as codes
+            "tags": tags,
+            "an_forms": _SEP.join(self.analyses),
+            "an_counts": b64(array("I", map(len, self.analyses.values()))),
+            "an_lemmas": _SEP.join(t[0] for v in self.analyses.values() for t in v),
+            "an_pos": b64(bytearray(pos_code[t[1]] for v in self.analyses.values() for t in v)),
+            "an_tags": b64(bytearray(tag_code[t[2]] for v in self.analyses.values() for t in v)),
+            # inflections: (word, pos) -> {tag: form}, as columns
+            "in_words": _SEP.join(w for w, _ in self.inflections),
+            "in_pos": b64(bytearray(pos_code[p] for _, p in self.inflections)),
+            "in_counts": b64(array("I", map(len, self.inflections.values()))),
+            "in_tags": b64(bytearray(tag_code[t] for f in self.inflections.values() for t in f)),
+            "in_forms": _SEP.join(x for f in self.inflections.values() for x in f.values()),
         }
 
     @classmethod
@@ -316,18 +331,26 @@ class TableIndex:
         self.by_key = dict(zip((tuple(k.split(_SEP)) for k in keys), ids, strict=True))
         self.prefixes = {k[:i] for k in self.by_key for i in range(1, len(k))}
         self.max_len = int(d["max_len"])
-        self.analyses = {}
-        for entry in d["analyses"].split(_KEY_SEP) if d["analyses"] else ():
-            f, *rest = entry.split(_SEP)
-            if len(rest) % 3:
-                raise ValueError("a malformed analysis")
-            self.analyses[f] = tuple(tuple(rest[i : i + 3]) for i in range(0, len(rest), 3))
-        self.inflections = {}
-        for entry in d["inflections"].split(_KEY_SEP) if d["inflections"] else ():
-            w, pos, *rest = entry.split(_SEP)
-            if len(rest) % 2:
-                raise ValueError("a malformed inflection")
-            self.inflections[(w, pos)] = dict(zip(rest[::2], rest[1::2], strict=True))
+
+        def split(field: str) -> list[str]:
+            return d[field].split(_SEP) if d[field] else []
+
+        tags = [str(t) for t in d["tags"]]
+        pos_of = [_POS_CODES[c] for c in base64.b64decode(d["an_pos"])]
+        tag_of = [tags[c] for c in base64.b64decode(d["an_tags"])]
+        lemmas, forms, counts = split("an_lemmas"), split("an_forms"), arr("I", "an_counts", l_size)
+        if not len(lemmas) == len(pos_of) == len(tag_of) == sum(counts) or len(forms) != len(counts):
+            raise ValueError("analysis columns do not fit")
+        triples = zip(lemmas, pos_of, tag_of, strict=True)
+        self.analyses = {f: tuple(islice(triples, c)) for f, c in zip(forms, counts, strict=True)}
+        words, counts = split("in_words"), arr("I", "in_counts", l_size)
+        in_pos = [_POS_CODES[c] for c in base64.b64decode(d["in_pos"])]
+        in_tags = [tags[c] for c in base64.b64decode(d["in_tags"])]
+        in_forms = split("in_forms")
+        if not len(words) == len(in_pos) == len(counts) or not len(in_tags) == len(in_forms) == sum(counts):
+            raise ValueError("inflection columns do not fit")
+        pairs = zip(in_tags, in_forms, strict=True)
+        self.inflections = {(w, p): dict(islice(pairs, c)) for w, p, c in zip(words, in_pos, counts, strict=True)}
         return self
 
     def _row(self, key: tuple[str, ...], rid: int) -> Row:
