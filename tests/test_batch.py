@@ -12,6 +12,7 @@ from wordfix.batch import (
     IN_FLIGHT_PER_PROCESS,
     RestoreError,
     resolve_processes,
+    restore_many,
     restorer_for,
 )
 
@@ -137,3 +138,19 @@ def test_one_restorer_per_process_and_options():
 def test_empty_input_and_empty_texts():
     assert list(wordfix.restore_many([])) == []
     assert [r.text for r in wordfix.restore_many(["", ""], n_process=2)] == ["", ""]
+
+
+# -- 12. restore_many when the input fails -----------------------------------------------------
+@pytest.mark.parametrize("procs", [1, 2])
+def test_restore_many_yields_finished_results_before_the_inputs_error(procs):
+    def gen():
+        for i in range(50):
+            yield f"Text number {i}."
+        raise OSError("the input broke")
+
+    got = []
+    with pytest.raises(OSError, match="the input broke"):
+        for r in restore_many(gen(), n_process=procs, on_error="yield"):
+            got.append(r)
+    assert len(got) == 50 and not any(isinstance(r, RestoreError) for r in got)
+    assert [r.original for r in got] == [f"Text number {i}." for i in range(50)]

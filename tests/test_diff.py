@@ -5,16 +5,22 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
 
 import wordfix
-from wordfix import Alternative, Edit, Restoration, apply_edits
+from wordfix import Alternative, Edit, Restoration, apply_edits, cli
 from wordfix.diff import FORMATS, WordChange, render, word_change
 
 SEED = Path(__file__).resolve().parents[1] / "examples" / "seed_spun_article.txt"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
+SPUN = (
+    "They area unit Associate in Nursing example, and it is a similar story. We ne'er ascertain those that "
+    "conjointly square measure obsessed with it, however the sole metric within the finish that basically "
+    "counts is revenue.\n"
+)
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +72,7 @@ def apply_unified(original: str, patch: str) -> str:
 
 def test_unified_diff_patches_the_spun_text_into_the_restored_one(restored: Restoration) -> None:
     patch = restored.diff("unified")
-    assert patch.startswith("--- text (spun)\n+++ text (restored)\n@@ ")
+    assert patch.startswith("--- a/text\n+++ b/text\n@@ ")
     assert apply_unified(restored.original, patch) == restored.text
     removed = [line[1:] for line in patch.splitlines() if line.startswith("-") and not line.startswith("---")]
     assert any(e.before in line for e in restored.edits for line in removed)
@@ -196,3 +202,36 @@ def test_unknown_format_names_the_known_ones(restored: Restoration) -> None:
     with pytest.raises(ValueError, match="unified, inline, side-by-side, json, html"):
         restored.diff("word")
     assert FORMATS == ("unified", "inline", "side-by-side", "json", "html")
+
+
+# -- 16. diffs that tools and browsers can read --------------------------------------------------
+def test_unified_diff_applies_with_git_apply(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("spun.txt").write_text(SPUN)
+    assert cli.main(["fix", "spun.txt", "--diff", "-q"]) == 0
+    Path("p.diff").write_text(capsys.readouterr().out)
+    p = subprocess.run(["git", "apply", "p.diff"], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    assert Path("spun.txt").read_text() == wordfix.restore(SPUN).text != SPUN
+
+
+def test_side_by_side_counts_display_cells():
+    from wordfix.diff import cells, side_by_side
+
+    assert cells("e\u0301") == 1 and cells("日本") == 4 and cells("🙂") == 2
+    text = "日本語のテキスト 🙂🙂 e\u0301e\u0301 " * 3 + SPUN
+    r = wordfix.restore(text)
+    assert r.edits
+    width = 60
+    for row in side_by_side(r, width=width).splitlines()[2:]:
+        if " | " in row:
+            left = row.split(" | ")[0]
+            assert cells(left) <= width // 2 + 3, row
+
+
+def test_to_json_built_edit_by_edit_is_the_json_of_to_dict(restored: Restoration) -> None:
+    assert restored.to_json() == json.dumps(restored.to_dict(), ensure_ascii=False)
+    assert json.loads(restored.to_json(indent=2)) == restored.to_dict()
+    e = restored.edits[0].to_dict()
+    assert list(e) == ["start", "end", "before", "after", "confidence", "source", "alternatives"]
+    assert e["alternatives"][0].keys() == {"text", "probability", "source"}

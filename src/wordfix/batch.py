@@ -142,14 +142,27 @@ def _chunks(texts: Iterable[object], batch_size: int, max_chars: int) -> Iterato
     """Group (index, text) pairs into lists of at most batch_size texts / max_chars."""
     batch: list[tuple[int, object]] = []
     chars = 0
-    for i, t in enumerate(texts):
-        batch.append((i, t))
-        chars += len(t) if isinstance(t, str) else 0
-        if len(batch) >= batch_size or chars >= max_chars:
-            yield batch
-            batch, chars = [], 0
+    try:
+        for i, t in enumerate(texts):
+            batch.append((i, t))
+            chars += len(t) if isinstance(t, str) else 0
+            if len(batch) >= batch_size or chars >= max_chars:
+                yield batch
+                batch, chars = [], 0
+    except Exception as e:
+        # The input itself failed: what it gave before still gets restored, then the error.
+        raise _InputFailed(batch, e) from e
     if batch:
         yield batch
+
+
+class _InputFailed(Exception):
+    """The texts iterable raised: ``batch`` holds the texts it gave since the last full
+    batch, ``error`` what it raised."""
+
+    def __init__(self, batch: list[tuple[int, object]], error: Exception):
+        super().__init__(batch, error)
+        self.batch, self.error = batch, error
 
 
 def _mp_context() -> multiprocessing.context.BaseContext:
@@ -192,7 +205,9 @@ def restore_many(
 
     The input is read lazily, at most ``4 * n_process`` tasks ahead of the output,
     so a generator over a huge file is never held in memory. Closing the generator
-    early (or Ctrl-C) stops the workers. Bad arguments raise at once, not on the
+    early (or Ctrl-C) stops the workers. If ``texts`` itself raises, every text it
+    gave before is restored and yielded first (with any number of processes), then
+    its exception is raised. Bad arguments raise at once, not on the
     first ``next()``.
     """
     if on_error not in ("raise", "yield"):
@@ -217,8 +232,12 @@ def _generate(
 ) -> Iterator[Restoration | RestoreError]:
     if procs == 1:
         r = restorer if restorer is not None else restorer_for(cfg)
-        for batch in chunks:
-            yield from _emit(_restore_each(r, batch), on_error)
+        try:
+            for batch in chunks:
+                yield from _emit(_restore_each(r, batch), on_error)
+        except _InputFailed as f:
+            yield from _emit(_restore_each(r, f.batch), on_error)
+            raise f.error from None
         return
     yield from _pooled(chunks, procs, cfg, on_error, restorer)
 
@@ -244,14 +263,22 @@ def _pooled(
     window: collections.deque[Future] = collections.deque()
     limit = procs * IN_FLIGHT_PER_PROCESS
     finished = False
+    input_error: Exception | None = None
     try:
-        for batch in chunks:
-            window.append(pool.submit(_work, batch))
-            while len(window) >= limit:
-                yield from _emit(window.popleft().result(), on_error)
+        try:
+            for batch in chunks:
+                window.append(pool.submit(_work, batch))
+                while len(window) >= limit:
+                    yield from _emit(window.popleft().result(), on_error)
+        except _InputFailed as f:  # the texts given before the failure are still restored, in order
+            if f.batch:
+                window.append(pool.submit(_work, f.batch))
+            input_error = f.error
         while window:
             yield from _emit(window.popleft().result(), on_error)
         finished = True
+        if input_error is not None:
+            raise input_error
     finally:
         if finished:
             pool.shutdown(wait=True)

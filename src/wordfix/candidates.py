@@ -209,6 +209,8 @@ def build_spans(
         if not cands:
             continue
         if not units[seq[m.start]].sent_start and _is_name_like(units, seq, m):
+            if _inside_name(units, seq, m):
+                continue  # "The United Nations agency UNICEF": part of a name, not "who"
             cands = [c for c in cands if c.relation == "artifact"]
             if not cands:
                 continue
@@ -260,6 +262,20 @@ def _doc_phrases_ok(row: Row, doc_words: list[str], cache: dict) -> bool:
 
 def _is_name_like(units: list[Unit], seq: list[int], m: Match) -> bool:
     return any(units[seq[k]].text[:1].isupper() for k in range(m.start, m.end))
+
+
+def _inside_name(units: list[Unit], seq: list[int], m: Match) -> bool:
+    """A capitalized span next to another capitalized word (mid-sentence) is part of a
+    name-like noun phrase ("the United Nations agency UNICEF", "Area Unit Director"):
+    not even an artifact row applies to it. Text in capitals throughout is not."""
+    letters = [c for k in range(m.start, m.end) for c in units[seq[k]].text if c.isalpha()]
+    if letters and all(c.isupper() for c in letters):
+        return False
+    nxt = units[seq[m.end]] if m.end < len(seq) else None
+    if nxt is not None and nxt.is_word and nxt.text[:1].isupper():
+        return True
+    prev = units[seq[m.start - 1]] if m.start > 0 else None
+    return prev is not None and prev.is_word and prev.text[:1].isupper() and not prev.sent_start
 
 
 def _with_article_agreement(spans: list[Span], units: list[Unit], seq: list[int]) -> list[Span]:

@@ -59,6 +59,7 @@ import difflib
 import html
 import re
 import textwrap
+import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -138,7 +139,8 @@ def unified(r: Restoration, name: str = "text", color: bool = False) -> str:
     a = r.original.splitlines(keepends=True)
     b = r.text.splitlines(keepends=True)
     lines = []
-    for line in difflib.unified_diff(a, b, f"{name} (spun)", f"{name} (restored)"):
+    # a/ and b/ prefixes, as git writes them: `git apply` and `patch -p1` take the patch
+    for line in difflib.unified_diff(a, b, f"a/{name}", f"b/{name}"):
         missing_newline = not line.endswith("\n")
         body = line.rstrip("\n")
         if color and line.startswith("@@"):
@@ -178,7 +180,7 @@ def side_by_side(r: Restoration, width: int = 100, color: bool = False) -> str:
             number = str(first_line + 1) if k == 0 else ""
             lt = "".join(_c(t, _RED, color and ch) for t, ch in left)
             rt = "".join(_c(t, _GREEN, color and ch) for t, ch in right)
-            pad = " " * (col - sum(len(t) for t, _ in left))
+            pad = " " * (col - sum(cells(t) for t, _ in left))
             rows.append(f"{number:>{gutter}}  {lt}{pad} {'|' if changed else ' '} {rt}".rstrip())
         rows.append("")
     return "\n".join(rows).rstrip() + "\n"
@@ -255,7 +257,7 @@ def _co_wrap(atoms: list[_Atom], col: int):
     changed = False
 
     def width(side: list[tuple[str, bool]]) -> int:
-        return sum(len(t) for t, _ in side)
+        return sum(cells(t) for t, _ in side)
 
     def flush() -> None:
         nonlocal left, right, changed
@@ -271,22 +273,81 @@ def _co_wrap(atoms: list[_Atom], col: int):
 
     for atom in atoms:
         a, b = atom.left, atom.right
-        if len(a) > col or len(b) > col:  # longer than a column: give it rows of its own
+        if cells(a) > col or cells(b) > col:  # longer than a column: give it rows of its own
             flush()
-            la = textwrap.wrap(a, col, break_on_hyphens=False) or [""]
-            lb = textwrap.wrap(b, col, break_on_hyphens=False) or [""]
+            la, lb = _wrap_cells(a, col), _wrap_cells(b, col)
             for k in range(max(len(la), len(lb))):
                 pa, pb = (la[k] if k < len(la) else ""), (lb[k] if k < len(lb) else "")
                 rows.append(([(pa, atom.changed)] if pa else [], [(pb, atom.changed)] if pb else [], atom.changed))
             continue
         sep = 1 if atom.space_before else 0
-        if (a and left and width(left) + sep + len(a) > col) or (b and right and width(right) + sep + len(b) > col):
+        if (a and left and width(left) + sep + cells(a) > col) or (b and right and width(right) + sep + cells(b) > col):
             flush()
         put(left, a, atom)
         put(right, b, atom)
         changed = changed or atom.changed
     flush()
     return rows
+
+
+def cells(s: str) -> int:
+    """How many terminal cells ``s`` takes: wide (CJK, most emoji) characters take two,
+    combining marks, zero-width and control characters none."""
+    n = 0
+    for ch in s:
+        if ch.isascii():
+            n += ch.isprintable()
+            continue
+        cat = unicodedata.category(ch)
+        if cat in ("Mn", "Me", "Cf", "Cc") or ch in "\u200b\u2060\ufeff":
+            continue
+        n += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return n
+
+
+def _wrap_cells(s: str, col: int) -> list[str]:
+    """Cut ``s`` into pieces of at most ``col`` cells (at spaces where possible),
+    never between a character and its combining marks."""
+    out: list[str] = []
+    for word in textwrap.wrap(s, col, break_on_hyphens=False) or [""]:
+        piece, used = "", 0
+        for ch in word:
+            w = cells(ch)
+            if used + w > col and piece:
+                out.append(piece)
+                piece, used = "", 0
+            piece += ch
+            used += w
+        out.append(piece)
+    return out or [""]
+
+
+HTML_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>
+body {{ max-width: 52rem; margin: 1rem auto; padding: 0 1rem; font: 16px/1.6 Georgia, serif; }}
+.wordfix-text {{ white-space: pre-wrap; overflow-wrap: break-word; }}
+.wordfix-edit, .wordfix-edit del, .wordfix-edit ins {{ unicode-bidi: isolate; }}
+del {{ color: #a31515; background: #fde7e7; }} ins {{ color: #116329; background: #e6f6ea; text-decoration: none; }}
+</style>
+</head>
+<body>
+<p>{summary}</p>
+<div class="wordfix-text">{body}</div>
+</body>
+</html>
+"""
+
+
+def html_document(r: Restoration, name: str = "text") -> str:
+    """A complete HTML page (doctype, UTF-8, wrapped text) of :func:`html_fragment`,
+    readable when opened in a browser."""
+    summary = f"{len(r.edits)} edit{'' if len(r.edits) == 1 else 's'}; spin score {r.spin_score:.2f}"
+    return HTML_PAGE.format(title=html.escape(f"wordfix: {name}"), summary=html.escape(summary), body=html_fragment(r))
 
 
 def html_fragment(r: Restoration) -> str:

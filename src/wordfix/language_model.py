@@ -90,9 +90,11 @@ def web_unigrams() -> dict[str, float]:
     """{word: natural-log relative frequency} from wordsegment's Google web unigram
     counts, compiled once into the cache directory (a few hundred milliseconds the
     first time, a few tens after)."""
+    import base64
+    from array import array
     from pathlib import Path
 
-    from .cache import cached_pickle
+    from .cache import cached_json
 
     try:
         import wordsegment
@@ -109,4 +111,17 @@ def web_unigrams() -> dict[str, float]:
         total = math.log(sum(counts.values()))
         return {w: math.log(n) - total for w, n in counts.items()}
 
-    return cached_pickle(f"web-unigrams-{src.stat().st_size}.pickle", build, lambda v: isinstance(v, dict))
+    def encode(table: dict[str, float]) -> dict:
+        if any("\n" in w for w in table):
+            raise ValueError("a word holds a line break")
+        values = array("d", table.values())
+        return {"words": "\n".join(table), "logp": base64.b64encode(bytes(values)).decode("ascii")}
+
+    def decode(d: object) -> dict[str, float]:
+        if not isinstance(d, dict):
+            raise ValueError("not a unigram table")
+        values = array("d")
+        values.frombytes(base64.b64decode(d["logp"]))
+        return dict(zip(d["words"].split("\n"), values, strict=True))
+
+    return cached_json(f"web-unigrams-{src.stat().st_size}-v2.json", build, encode, decode)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .tokenize import SPACE, Unit
+from .tokenize import SPACE, Unit, line_breaks
 
 if TYPE_CHECKING:
     from .tables import TableIndex
@@ -38,7 +38,7 @@ def content_sequence(units: list[Unit]) -> tuple[list[int], set[int]]:
     breaks: set[int] = set()
     for i, u in enumerate(units):
         if u.kind == SPACE:
-            if seq and u.text.count("\n") >= 2:
+            if seq and line_breaks(u.text) >= 2:
                 breaks.add(len(seq) - 1)
         else:
             seq.append(i)

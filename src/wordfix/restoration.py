@@ -29,9 +29,17 @@ class Edit:
     alternatives: tuple[Alternative, ...] = ()
 
     def to_dict(self) -> dict:
-        d = asdict(self)
-        d["alternatives"] = [asdict(a) for a in self.alternatives]
-        return d
+        return {
+            "start": self.start,
+            "end": self.end,
+            "before": self.before,
+            "after": self.after,
+            "confidence": self.confidence,
+            "source": self.source,
+            "alternatives": [
+                {"text": a.text, "probability": a.probability, "source": a.source} for a in self.alternatives
+            ],
+        }
 
 
 def apply_edits(text: str, edits: Iterable[Edit]) -> str:
@@ -86,12 +94,23 @@ class Restoration:
 
     def to_dict(self) -> dict:
         """A JSON-ready dict: schema ``wordfix.restoration/1``."""
+        return {**self._head(), "edits": [e.to_dict() for e in self.edits]}
+
+    def to_json(self, **kw) -> str:
+        """``to_dict()`` as JSON. Without options it is built edit by edit, so that a
+        long text's edits are never all held as dicts at once."""
+        if kw:
+            return json.dumps(self.to_dict(), ensure_ascii=False, **kw)
+        head = self._head()
+        edits = ", ".join(json.dumps(e.to_dict(), ensure_ascii=False) for e in self.edits)
+        return json.dumps(head, ensure_ascii=False)[:-1] + f', "edits": [{edits}]}}'
+
+    def _head(self) -> dict:
         return {
             "schema": "wordfix.restoration/1",
             "text": self.text,
             "spin_score": round(self.spin_score, 4),
             "spin_reason": self.spin_reason,
-            "edits": [e.to_dict() for e in self.edits],
             "spin_threshold": self.spin_threshold,
             "withheld": [e.to_dict() for e in self.withheld],
         }
@@ -106,9 +125,6 @@ class Restoration:
             f"looks clean (spin {self.spin_score:.2f} < {self.spin_threshold:.2f}): "
             f"{n} possible edit{'s' if n != 1 else ''} withheld; use --assume-spun (Restorer(assume_spun=True))"
         )
-
-    def to_json(self, **kw) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, **kw)
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,9 +25,10 @@ if TYPE_CHECKING:
 
 
 def check_text(text) -> str:
-    """Refuse what is not text, with a message that says what to do."""
+    """Refuse what is not text, with a message that says what to do. A ``str``
+    subclass is taken as the plain ``str`` it holds (spaCy refuses subclasses)."""
     if isinstance(text, str):
-        return text
+        return text if type(text) is str else str.__str__(text)
     if isinstance(text, (bytes, bytearray, memoryview)):
         raise TypeError("wordfix restores str, not bytes: decode it first, e.g. data.decode('utf-8')")
     raise TypeError(f"wordfix restores str, not {type(text).__name__}")
@@ -89,7 +90,17 @@ class Restorer:
         if not text:
             return Restoration(text, text)
         with _gc_paused():
+            if _SURROGATE.search(text):
+                return self._restore_around_surrogates(text)
             return self._restore(text)
+
+    def _restore_around_surrogates(self, text: str) -> Restoration:
+        """Lone surrogates (``"\\ud800"``, from JSON escapes or ``surrogateescape``) are
+        not words and cannot be encoded: restore the text with each one read as U+FFFD,
+        then put them back; no edit ever touches one."""
+        r = self._restore(_SURROGATE.sub("\ufffd", text))
+        edits = tuple(e for e in r.edits if not _SURROGATE.search(text[e.start : e.end]))
+        return Restoration(text, apply_edits(text, list(edits)), edits, r.spin_score, r.spin_reason, r.stats)
 
     def _restore(self, text: str) -> Restoration:
         chunks = _chunks(text, self.config.chunk_chars)
@@ -291,7 +302,8 @@ def _shift(e: Edit, offset: int) -> Edit:
     return Edit(e.start + offset, e.end + offset, e.before, e.after, e.confidence, e.source, e.alternatives)
 
 
-_PARA = re.compile(r"\n\s*\n")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_PARA = re.compile(r"(?:\r\n|\r|\n)\s*(?:\r\n|\r|\n)")
 
 
 def _chunks(text: str, size: int) -> list[tuple[int, str]]:
@@ -301,20 +313,28 @@ def _chunks(text: str, size: int) -> list[tuple[int, str]]:
         return [(0, text)]
     out, pos = [], 0
     while pos < len(text):
-        end = min(len(text), pos + size)
-        if end < len(text):
-            window = text[pos + size // 2 : end]
-            cut = None
-            for m in _PARA.finditer(window):
-                cut = pos + size // 2 + m.end()
-            if cut is None:
-                k = window.rfind("\n")
-                k = k if k >= 0 else window.rfind(" ")
-                cut = pos + size // 2 + k + 1 if k >= 0 else end
-            end = cut
+        end = chunk_end(text, pos, size)
         out.append((pos, text[pos:end]))
         pos = end
     return out
+
+
+def chunk_end(text: str, pos: int, size: int) -> int:
+    """Where the piece starting at ``pos`` ends. It depends only on ``text[pos : pos +
+    size + 1]`` (whether the text goes on past ``pos + size``), so a stream cut with
+    this function gives the same pieces as the whole text (see the CLI's streaming)."""
+    end = min(len(text), pos + size)
+    if end >= len(text):
+        return end
+    window = text[pos + size // 2 : end]
+    cut = None
+    for m in _PARA.finditer(window):
+        cut = pos + size // 2 + m.end()
+    if cut is None:
+        k = max(window.rfind("\n"), window.rfind("\r"))
+        k = k if k >= 0 else window.rfind(" ")
+        cut = pos + size // 2 + k + 1 if k >= 0 else end
+    return cut
 
 
 EVIDENCE_SPANS = 800  # spans judged to estimate the spin of one piece of text

@@ -45,7 +45,6 @@ import json
 import os
 import re
 import sys
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
@@ -54,6 +53,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
+from .files import RefusedWrite, display_path, replace_with_backup, same_file, write_atomic
 from .restoration import Edit, Restoration, apply_edits
 
 DECISIONS_SCHEMA = "wordfix.decisions/1"
@@ -144,12 +144,34 @@ class Applied:
     undecided: int
 
 
-def apply_decisions(text: str, doc: dict) -> Applied:
+def _lone_surrogate(obj: object, depth: int = 0) -> str | None:
+    """The first string inside ``obj`` holding a lone surrogate (not text), or None."""
+    if isinstance(obj, str):
+        return obj if _SURROGATE.search(obj) else None
+    if depth > 64:
+        return None
+    if isinstance(obj, dict):
+        obj = [*obj.keys(), *obj.values()]
+    if isinstance(obj, list):
+        for v in obj:
+            found = _lone_surrogate(v, depth + 1)
+            if found is not None:
+                return found
+    return None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def apply_decisions(text: str, doc: dict, proposed: Restoration | None = None) -> Applied:
     """Apply the accepted edits of a decisions document to ``text``.
 
     Refuses (DecisionsError) when the document is not ``wordfix.decisions/1``, when
     ``text`` is not the reviewed input (SHA-256), or when any edit's offsets or
     ``before`` do not match ``text``: an edit that does not fit is never applied.
+    With ``proposed`` (the restoration of ``text`` with the review's options), every
+    edit must also be one the restorer proposed: same index, offsets, ``before`` and
+    ``proposed`` text; a tampered or unknown edit is refused.
     """
     if not isinstance(doc, dict) or doc.get("schema") != DECISIONS_SCHEMA:
         found = doc.get("schema") if isinstance(doc, dict) else type(doc).__name__
@@ -167,6 +189,9 @@ def apply_decisions(text: str, doc: dict) -> Applied:
     entries = doc.get("edits")
     if not isinstance(entries, list):
         raise DecisionsError("the decisions file has no list of edits")
+    bad = _lone_surrogate(entries)
+    if bad is not None:
+        raise DecisionsError(f"it holds a string with a lone surrogate, which is not text: {bad[:40]!r}")
     seen: set[int] = set()
     chosen: list[tuple[int, Edit]] = []
     counts = dict.fromkeys(DECISION_VALUES, 0)
@@ -189,6 +214,8 @@ def apply_decisions(text: str, doc: dict) -> Applied:
             raise DecisionsError(
                 f"{where}: expects {before!r} at {start}:{end} but the text there is {text[start:end]!r}"
             )
+        if proposed is not None:
+            _check_proposed(where, index, x, proposed)
         counts[decision] += 1
         if decision == ACCEPT:
             chosen.append((index, Edit(start, end, before, after, 1.0, "review")))
@@ -197,6 +224,23 @@ def apply_decisions(text: str, doc: dict) -> Applied:
         if b.start < a.end:
             raise DecisionsError(f"accepted edits {i} and {j} overlap ({a.start}:{a.end} and {b.start}:{b.end})")
     return Applied(apply_edits(text, [e for _, e in chosen]), counts[ACCEPT], counts[REJECT], counts[UNDECIDED])
+
+
+def _check_proposed(where: str, index: int, x: dict, proposed: Restoration) -> None:
+    """Refuse an entry that is not the edit wordfix proposed at ``index``."""
+    if not 0 <= index < len(proposed.edits):
+        raise DecisionsError(
+            f"{where}: wordfix proposes {len(proposed.edits)} edits for this text, there is no edit {index} "
+            "(was the review made with other --table/--protect options?)"
+        )
+    e = proposed.edits[index]
+    got = (x.get("start"), x.get("end"), x.get("before"), x.get("proposed"))
+    if got != (e.start, e.end, e.before, e.after):
+        raise DecisionsError(
+            f"{where}: it says wordfix proposed {x.get('before')!r} → {x.get('proposed')!r} at "
+            f"{x.get('start')}:{x.get('end')}, but wordfix proposes {e.before!r} → {e.after!r} at {e.start}:{e.end} "
+            "(the decisions file was changed, or made with other --table/--protect options)"
+        )
 
 
 def _is_int(v: object) -> bool:
@@ -282,6 +326,20 @@ def script_json(obj: object) -> str:
     return s
 
 
+# Characters that change how text around them is shown, or show nothing: bidi controls
+# (an unterminated U+202E mirrors what follows), zero-width characters, C0 controls.
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
+def visible_html(text: str) -> str:
+    """``text`` escaped for HTML, every invisible or direction-changing control shown
+    as a visible ``U+XXXX`` mark instead (so what an editor sees is what is applied)."""
+    return _INVISIBLE.sub(
+        lambda m: f'<span class="ctl" title="control character">U+{ord(m.group()):04X}</span>',
+        html.escape(text, quote=False),
+    )
+
+
 def _document_html(r: Restoration) -> str:
     """The text as HTML, one ``<div class="line">`` per input line (so that deciding an
     edit lays out one line, not the whole text), each edit a focusable span (the first
@@ -289,7 +347,7 @@ def _document_html(r: Restoration) -> str:
     out = ['<div class="line">']
 
     def plain(text: str) -> None:
-        out.append('</div><div class="line">'.join(html.escape(line, quote=False) for line in text.split("\n")))
+        out.append('</div><div class="line">'.join(visible_html(line) for line in text.split("\n")))
 
     pos = 0
     for k, (_, e) in enumerate(_display_order(r)):
@@ -297,7 +355,7 @@ def _document_html(r: Restoration) -> str:
         low = " low" if e.confidence < LOW_CONFIDENCE else ""
         out.append(
             f'<span class="edit{low}" data-k="{k}" data-state="undecided" tabindex="{0 if k == 0 else -1}">'
-            f"<del>{html.escape(e.before, quote=False)}</del><ins>{html.escape(e.after, quote=False)}</ins></span>"
+            f'<del dir="auto">{visible_html(e.before)}</del><ins dir="auto">{visible_html(e.after)}</ins></span>'
         )
         pos = e.end
     plain(r.original[pos:].removesuffix("\n"))
@@ -466,6 +524,7 @@ def register(subparsers) -> None:
     rv.add_argument("--encoding", default="utf-8")
     rv.add_argument("--table", action="append", help="an extra table file (repeatable)")
     rv.add_argument("--protect", action="append", help="a word or phrase never to edit (repeatable)")
+    _add_overwrite_options(rv)
     rv.set_defaults(func=_cmd_review)
 
     ap = subparsers.add_parser(
@@ -478,7 +537,19 @@ def register(subparsers) -> None:
     ap.add_argument("--decisions", "-d", required=True, metavar="JSON", help="the decisions JSON")
     ap.add_argument("-o", "--output", metavar="OUT", help="where to write the result (default: stdout)")
     ap.add_argument("--encoding", default="utf-8")
+    ap.add_argument("--table", action="append", help="an extra table file the review used (repeatable)")
+    ap.add_argument("--protect", action="append", help="a protected phrase the review used (repeatable)")
+    _add_overwrite_options(ap)
     ap.set_defaults(func=_cmd_apply)
+
+
+def _add_overwrite_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--backup-suffix",
+        metavar="SUFFIX",
+        help="when -o is the input file: keep the original as FILE+SUFFIX first (required then, as in fix --in-place)",
+    )
+    p.add_argument("--force", action="store_true", help="with --backup-suffix: replace a read-only input too")
 
 
 def _error(message: str) -> int:
@@ -502,41 +573,98 @@ def read_text(path: str, encoding: str = "utf-8") -> str:
 
 
 def write_text(path: str | None, text: str, encoding: str = "utf-8") -> None:
-    """Write to ``path`` atomically (a temporary file renamed over it), or to stdout."""
+    """Write to ``path`` atomically (a temporary file renamed over it), or to stdout.
+    A file that exists keeps its mode."""
+    data = text.encode(encoding)
     if path is None or path == "-":
-        sys.stdout.write(text)
+        sys.stdout.flush()
+        buf = getattr(sys.stdout, "buffer", None)
+        if buf is None:
+            sys.stdout.write(text)
+        else:
+            buf.write(data)
         sys.stdout.flush()
         return
     target = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as f:
-            f.write(text)
-        os.chmod(tmp, _file_mode(target))
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(target, data, mode=_file_mode(target))
 
 
-def _file_mode(target: Path) -> int:
+def _file_mode(target: Path) -> int | None:
     """The mode a file written in place of ``target`` should have: the old file's, or
-    what ``open`` would give a new one (mkstemp makes files private)."""
+    (None) what ``open`` would give a new one."""
     try:
         return target.stat().st_mode & 0o7777
     except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+        return None
+
+
+def write_result(args: argparse.Namespace, text: str) -> int | None:
+    """Write the reviewed or applied text to ``args.output``: the one rule of ``fix
+    --in-place`` when that is the input file (a backup first, ``--backup-suffix``
+    required). Returns an exit code on failure, None when written."""
+    out = args.output
+    if out and out != "-" and args.file != "-" and same_file(out, args.file):
+        try:
+            replace_with_backup(
+                Path(out), args.backup_suffix, text.encode(args.encoding), force=args.force, resume_hint=False
+            )
+        except RefusedWrite as e:
+            return _error(f"{display_path(out)}: not replaced: {e}; nothing was written")
+        return None
+    write_text(out, text, args.encoding)
+    return None
+
+
+def _check_output(args: argparse.Namespace, writes_text: bool) -> int | None:
+    """Usage checks shared by review and apply: a known --encoding; writing over the
+    input needs a backup."""
+    import codecs
+
+    try:
+        codecs.lookup(args.encoding)
+    except LookupError:
+        return _usage(f"--encoding {args.encoding!r}: no such encoding (e.g. utf-8, latin-1, cp1252, utf-16)")
+    out = args.output
+    over_input = writes_text and out and out != "-" and args.file != "-" and same_file(out, args.file)
+    if over_input and not args.backup_suffix:
+        return _usage(
+            f"-o {display_path(out)} is the input file: pass --backup-suffix SUFFIX (e.g. .orig) to keep the "
+            "original, as fix --in-place does (wordfix never overwrites a file without keeping the original)"
+        )
+    if args.backup_suffix and not over_input:
+        return _usage("--backup-suffix only makes sense when -o names the input file")
+    if args.backup_suffix and "/" in args.backup_suffix:
+        return _usage("--backup-suffix must not contain '/'")
+    return None
+
+
+def _restorer(args: argparse.Namespace):
+    """The Restorer for the command's --table/--protect, or an exit code (2) for a bad table."""
+    from .restorer import Restorer
+    from .tables import TableError
+
+    tables = tuple(args.table or ())
+    for t in tables:
+        if not os.path.isfile(t):
+            why = "is a directory" if os.path.isdir(t) else "no such table file"
+            return _usage(f"--table {display_path(t)}: {why}")
+    r = Restorer(extra_tables=tables, protect=tuple(args.protect or ()))
+    try:
+        r.warm_up()
+    except TableError as e:
+        return _usage(str(e))
+    return r
 
 
 def _read_or_fail(path: str, encoding: str) -> str | None:
     try:
         return read_text(path, encoding)
+    except LookupError:
+        _error(f"--encoding {encoding!r}: no such encoding")
     except UnicodeDecodeError as e:
-        _error(f"{path}: not {encoding} text ({e.reason}); try --encoding")
+        _error(f"{display_path(path)}: not {encoding} text ({e.reason}); try --encoding")
     except OSError as e:
-        _error(f"{path}: {e.strerror}")
+        _error(f"{display_path(path)}: {e.strerror}")
     return None
 
 
@@ -547,13 +675,19 @@ def _cmd_review(args: argparse.Namespace) -> int:
         return _usage("--decisions-out goes with --interactive (the page exports its own decisions)")
     if not args.interactive and not args.output and sys.stdout.isatty():
         return _usage("the review page is HTML: write it to a file with -o review.html (or redirect stdout)")
+    status = _check_output(args, writes_text=args.interactive)
+    if status is None and not args.interactive and args.output and same_file(args.output, args.file):
+        status = _usage(f"-o {display_path(args.output)} is the input file: write the review page elsewhere")
+    if status is not None:
+        return status
     text = _read_or_fail(args.file, args.encoding)
     if text is None:
         return 1
-    from .restorer import Restorer
-
-    r = Restorer(extra_tables=tuple(args.table or ()), protect=tuple(args.protect or ())).restore(text)
-    name = "stdin" if args.file == "-" else Path(args.file).name
+    restorer = _restorer(args)
+    if isinstance(restorer, int):
+        return restorer
+    r = restorer.restore(text)
+    name = "stdin" if args.file == "-" else display_path(Path(args.file).name)
     try:
         if not args.interactive:
             write_text(args.output, build_page(r, name=name, title=args.title))
@@ -571,31 +705,44 @@ def _cmd_review(args: argparse.Namespace) -> int:
         if args.decisions_out:
             doc = decisions_document(r, decisions, name=name, tool=f"wordfix {__version__} review --interactive")
             write_text(args.decisions_out, json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
-        write_text(args.output, apply_review(r, decisions), args.encoding)
+        return write_result(args, apply_review(r, decisions)) or 0
     except OSError as e:
-        return _error(f"{e.filename or args.output}: {e.strerror}")
-    return 0
+        return _error(f"{display_path(e.filename or args.output)}: {e.strerror}")
 
 
 def _cmd_apply(args: argparse.Namespace) -> int:
+    status = _check_output(args, writes_text=True)
+    if status is not None:
+        return status
+    restorer = _restorer(args)  # a bad --table is a usage error: before anything is read
+    if isinstance(restorer, int):
+        return restorer
     text = _read_or_fail(args.file, args.encoding)
     if text is None:
         return 1
     try:
-        with open(args.decisions, encoding="utf-8") as f:
-            doc = json.load(f)
+        with open(args.decisions, "rb") as f:
+            doc = json.loads(f.read().decode("utf-8"))
     except OSError as e:
-        return _error(f"{args.decisions}: {e.strerror}")
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        return _error(f"{args.decisions}: not a JSON file ({e})")
+        return _error(f"{display_path(args.decisions)}: {e.strerror}")
+    except (ValueError, UnicodeDecodeError) as e:
+        return _error(f"{display_path(args.decisions)}: not a JSON file ({e}); nothing was written")
+    except RecursionError:
+        return _error(
+            f"{display_path(args.decisions)}: not a decisions file (JSON nested too deeply); nothing was written"
+        )
     try:
-        result = apply_decisions(text, doc)
+        result = apply_decisions(text, doc, restorer.restore(text))
     except DecisionsError as e:
-        return _error(f"refusing to apply {args.decisions} to {args.file}: {e}; nothing was written")
+        return _error(
+            f"refusing to apply {display_path(args.decisions)} to {display_path(args.file)}: {e}; nothing was written"
+        )
     try:
-        write_text(args.output, result.text, args.encoding)
+        status = write_result(args, result.text)
     except OSError as e:
-        return _error(f"{args.output}: {e.strerror}")
+        return _error(f"{display_path(args.output)}: {e.strerror}")
+    if status is not None:
+        return status
     print(
         f"wordfix: applied {result.accepted} accepted edits ({result.rejected} rejected, "
         f"{result.undecided} undecided left as they were)",

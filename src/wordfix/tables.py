@@ -23,15 +23,17 @@ A malformed line raises :class:`TableError` naming ``file:line`` and what is wro
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import os
 import sys
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
-from .cache import cached_pickle
+from .cache import cached_json
 from .errors import TableError
 from .tokenize import word_keys
 
@@ -50,7 +52,7 @@ RELATIONS = {
     "learned": "learned from real spun/original pairs (wordfix learn); the source gives the counts",
 }
 POS = ("noun", "verb", "adj", "adv", "")
-FORMAT_VERSION = 7  # bump when the compiled form changes
+FORMAT_VERSION = 10  # bump when the compiled form changes (7-9: JSON instead of pickle; 10: learned)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,12 +129,26 @@ def load_table(path: str | os.PathLike) -> list[Row]:
     """Read and validate one table file."""
     p = Path(path)
     try:
-        with open(p, encoding="utf-8") as f:
-            return parse_table(f, p.name)
-    except UnicodeDecodeError as e:
-        raise TableError(f"{p.name}:1: not UTF-8 text ({e.reason} at byte {e.start})") from None
+        data = p.read_bytes()
     except FileNotFoundError:
         raise TableError(f"{p}: no such table file") from None
+    except IsADirectoryError:
+        raise TableError(f"{p}: is a directory, not a table file") from None
+    except OSError as e:
+        raise TableError(f"{p}: cannot read it ({e.strerror})") from None
+    return parse_table(_decoded_lines(data, p.name), p.name)
+
+
+def _decoded_lines(data: bytes, name: str) -> Iterable[str]:
+    """The lines of a table file, each decoded on its own so that an error names its
+    line; a UTF-8 byte-order mark at the start is not part of the header."""
+    for lineno, raw in enumerate(data.splitlines(keepends=True), 1):
+        if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise TableError(f"{name}:{lineno}: not UTF-8 text ({e.reason} at byte {e.start} of the line)") from None
 
 
 def data_dir() -> Path:
@@ -150,6 +166,8 @@ def bundled_tables() -> list[Path]:
 
 
 _RELATION_CODES = tuple(RELATIONS)
+_SEP = "\x1f"  # joins the words of a key (and the originals) in the cached form
+_KEY_SEP = "\x1e"  # joins the keys
 _POS_CODES = POS
 
 
@@ -222,6 +240,120 @@ class TableIndex:
                     found.setdefault(form, []).append((lemma, pos, tag))
         self.analyses = {f: tuple(dict.fromkeys(v)) for f, v in found.items()}
 
+    # -- the cached form: plain JSON (no pickle: a planted cache file cannot run code) ----
+    def to_json(self) -> dict:
+        """The index as JSON-ready data: flat arrays as base64, word tuples joined by
+        U+001F (which no word holds)."""
+        words = {w for k in self.by_key for w in k} | set(self.analyses)
+        words |= {t[0] for v in self.analyses.values() for t in v}
+        words |= {x for (w, _), forms in self.inflections.items() for x in (w, *forms.values())}
+        if any(_SEP in w or _KEY_SEP in w for w in words) or any(_SEP in o for o in self._original):
+            raise ValueError("a word holds U+001E or U+001F")
+
+        def b64(a: array | bytearray) -> str:
+            return base64.b64encode(bytes(a)).decode("ascii")
+
+        pos_code = {p: i for i, p in enumerate(_POS_CODES)}
+        tags = sorted(
+            {t[2] for v in self.analyses.values() for t in v} | {t for f in self.inflections.values() for t in f}
+        )
+        if len(tags) > 255:
+            raise ValueError("too many tags")
+        tag_code = {t: i for i, t in enumerate(tags)}
+
+        return {
+            "format": FORMAT_VERSION,
+            "tables": list(self.tables),
+            "original": _SEP.join(self._original),  # one string parses far faster than 320k
+            "relation": b64(self._relation),
+            "pos": b64(self._pos),
+            "weight": b64(self._weight),
+            "table": b64(self._table),
+            "line": b64(self._line),
+            "itemsize": [self._weight.itemsize, self._table.itemsize, self._line.itemsize],
+            "context": [[rid, [[must, _SEP.join(w)] for must, w in ctx]] for rid, ctx in self._context.items()],
+            "keys": _KEY_SEP.join(_SEP.join(k) for k in self.by_key),
+            "counts": b64(array("I", (1 if isinstance(v, int) else len(v) for v in self.by_key.values()))),
+            "ids": b64(array("I", (i for v in self.by_key.values() for i in ((v,) if isinstance(v, int) else v)))),
+            "max_len": self.max_len,
+            # analyses: form -> ((lemma, pos, tag), ...), as columns; pos and tags as codes
+            "tags": tags,
+            "an_forms": _SEP.join(self.analyses),
+            "an_counts": b64(array("I", map(len, self.analyses.values()))),
+            "an_lemmas": _SEP.join(t[0] for v in self.analyses.values() for t in v),
+            "an_pos": b64(bytearray(pos_code[t[1]] for v in self.analyses.values() for t in v)),
+            "an_tags": b64(bytearray(tag_code[t[2]] for v in self.analyses.values() for t in v)),
+            # inflections: (word, pos) -> {tag: form}, as columns
+            "in_words": _SEP.join(w for w, _ in self.inflections),
+            "in_pos": b64(bytearray(pos_code[p] for _, p in self.inflections)),
+            "in_counts": b64(array("I", map(len, self.inflections.values()))),
+            "in_tags": b64(bytearray(tag_code[t] for f in self.inflections.values() for t in f)),
+            "in_forms": _SEP.join(x for f in self.inflections.values() for x in f.values()),
+        }
+
+    @classmethod
+    def from_json(cls, d: dict) -> TableIndex:
+        """Rebuild an index from :meth:`to_json`; raises ValueError/KeyError/TypeError on
+        anything that is not exactly that shape."""
+        if not isinstance(d, dict) or d.get("format") != FORMAT_VERSION:
+            raise ValueError("not a compiled index of this version")
+        self = cls.__new__(cls)
+        self.tables = tuple(d["tables"])
+        self._original = d["original"].split(_SEP) if d["original"] else []
+
+        def arr(code: str, field: str, size: int) -> array:
+            a = array(code)
+            if a.itemsize != size:
+                raise ValueError("array item sizes differ")
+            a.frombytes(base64.b64decode(d[field]))
+            return a
+
+        w_size, t_size, l_size = d["itemsize"]
+        self._relation = bytearray(base64.b64decode(d["relation"]))
+        self._pos = bytearray(base64.b64decode(d["pos"]))
+        self._weight = arr("d", "weight", w_size)
+        self._table = arr("H", "table", t_size)
+        self._line = arr("I", "line", l_size)
+        self.n_rows = len(self._original)
+        if not all(len(x) == self.n_rows for x in (self._relation, self._pos, self._weight, self._table, self._line)):
+            raise ValueError("columns of different lengths")
+        self._context = {
+            int(rid): tuple((bool(must), tuple(w.split(_SEP))) for must, w in ctx) for rid, ctx in d["context"]
+        }
+        counts, flat = arr("I", "counts", l_size), arr("I", "ids", l_size)
+        if sum(counts) != len(flat) or (flat and max(flat) >= self.n_rows):
+            raise ValueError("row ids do not fit the rows")  # nothing out of range reaches get()
+        ids: list[int | tuple[int, ...]] = []
+        pos = 0
+        for c in counts:
+            ids.append(flat[pos] if c == 1 else tuple(flat[pos : pos + c]))
+            pos += c
+        keys = d["keys"].split(_KEY_SEP) if d["keys"] else []
+        self.by_key = dict(zip((tuple(k.split(_SEP)) for k in keys), ids, strict=True))
+        self.prefixes = {k[:i] for k in self.by_key for i in range(1, len(k))}
+        self.max_len = int(d["max_len"])
+
+        def split(field: str) -> list[str]:
+            return d[field].split(_SEP) if d[field] else []
+
+        tags = [str(t) for t in d["tags"]]
+        pos_of = [_POS_CODES[c] for c in base64.b64decode(d["an_pos"])]
+        tag_of = [tags[c] for c in base64.b64decode(d["an_tags"])]
+        lemmas, forms, counts = split("an_lemmas"), split("an_forms"), arr("I", "an_counts", l_size)
+        if not len(lemmas) == len(pos_of) == len(tag_of) == sum(counts) or len(forms) != len(counts):
+            raise ValueError("analysis columns do not fit")
+        triples = zip(lemmas, pos_of, tag_of, strict=True)
+        self.analyses = {f: tuple(islice(triples, c)) for f, c in zip(forms, counts, strict=True)}
+        words, counts = split("in_words"), arr("I", "in_counts", l_size)
+        in_pos = [_POS_CODES[c] for c in base64.b64decode(d["in_pos"])]
+        in_tags = [tags[c] for c in base64.b64decode(d["in_tags"])]
+        in_forms = split("in_forms")
+        if not len(words) == len(in_pos) == len(counts) or not len(in_tags) == len(in_forms) == sum(counts):
+            raise ValueError("inflection columns do not fit")
+        pairs = zip(in_tags, in_forms, strict=True)
+        self.inflections = {(w, p): dict(islice(pairs, c)) for w, p, c in zip(words, in_pos, counts, strict=True)}
+        return self
+
     def _row(self, key: tuple[str, ...], rid: int) -> Row:
         return Row(
             key,
@@ -272,7 +404,7 @@ def load_index(paths: Sequence[str | os.PathLike]) -> TableIndex:
             rows.extend(load_table(p))
         return TableIndex(rows, [p.name for p in paths])
 
-    idx = cached_pickle(f"index-{h.hexdigest()[:24]}.pickle", build, lambda v: isinstance(v, TableIndex))
+    idx = cached_json(f"index-{h.hexdigest()[:24]}.json", build, TableIndex.to_json, TableIndex.from_json)
     return _frozen(idx)
 
 

@@ -64,11 +64,40 @@ def _is_clitic(tok_text: str) -> bool:
     return normalize(tok_text) in _CLITICS
 
 
+def line_breaks(space: str) -> int:
+    """How many line breaks a run of whitespace holds: LF, CRLF and CR-only (old Mac)
+    line ends each count once."""
+    return space.count("\n") + space.count("\r") - space.count("\r\n")
+
+
+# spaCy strips prefixes and suffixes from a space-less run one character at a time,
+# copying the rest each time: quadratic on long runs (ASCII art, minified code, rules).
+# Runs longer than this are tokenized in pieces of this size, which keeps it linear.
+MAX_RUN = 256
+_LONG_RUN = re.compile(r"\S{" + str(MAX_RUN + 1) + ",}")
+
+
+def _pieces(text: str) -> list[tuple[int, str]]:
+    """(offset, piece) pairs covering ``text``, no piece holding a space-less run longer
+    than MAX_RUN (a long run is cut into MAX_RUN pieces)."""
+    out: list[tuple[int, str]] = []
+    pos = 0
+    for m in _LONG_RUN.finditer(text):
+        if m.start() > pos:
+            out.append((pos, text[pos : m.start()]))
+        for k in range(m.start(), m.end(), MAX_RUN):
+            out.append((k, text[k : min(k + MAX_RUN, m.end())]))
+        pos = m.end()
+    if pos < len(text):
+        out.append((pos, text[pos:]))
+    return out
+
+
 def tokenize(text: str) -> list[Unit]:
     """Split `text` into units covering it exactly (concatenated they give `text`)."""
     if not text:
         return []
-    doc = _nlp().make_doc(text)
+    nlp = _nlp()
     units: list[Unit] = []
     # spaCy drops a single trailing space into `whitespace_`; multiple spaces are tokens.
     pending_start = None  # start of a word unit being extended with clitics
@@ -87,30 +116,36 @@ def tokenize(text: str) -> list[Unit]:
     def add_space(start: int, end: int):
         nonlocal sent_start
         t = text[start:end]
+        if units and units[-1].kind == SPACE and units[-1].end == start:  # one run, across pieces
+            prev = units.pop()
+            start, t = prev.start, prev.text + t
         units.append(Unit(t, start, end, SPACE, t, False))
-        if "\n" in t:
+        if "\n" in t or "\r" in t:
             sent_start = True
 
-    for tok in doc:
-        start = tok.idx
-        end = start + len(tok.text)
-        if tok.is_space:
-            flush_word()
-            add_space(start, end)
-        elif tok.is_punct and not (pending_start is not None and pending_end == start and _is_clitic(tok.text)):
-            flush_word()
-            t = tok.text
-            units.append(Unit(t, start, end, PUNCT, normalize(t), False))
-            if t in SENTENCE_END:
-                sent_start = True  # quotes and brackets that follow keep it pending
-        elif pending_start is not None and pending_end == start and _is_clitic(tok.text):
-            pending_end = end  # glue the clitic to its word
-        else:
-            flush_word()
-            pending_start, pending_end = start, end
-        if tok.whitespace_:
-            flush_word()
-            add_space(end, end + len(tok.whitespace_))
+    pieces = [(0, text)] if len(text) <= MAX_RUN or not _LONG_RUN.search(text) else _pieces(text)
+    for offset, piece in pieces:
+        flush_word()  # a word never continues into the next piece
+        for tok in nlp.make_doc(piece):
+            start = tok.idx + offset
+            end = start + len(tok.text)
+            if tok.is_space:
+                flush_word()
+                add_space(start, end)
+            elif tok.is_punct and not (pending_start is not None and pending_end == start and _is_clitic(tok.text)):
+                flush_word()
+                t = tok.text
+                units.append(Unit(t, start, end, PUNCT, normalize(t), False))
+                if t in SENTENCE_END:
+                    sent_start = True  # quotes and brackets that follow keep it pending
+            elif pending_start is not None and pending_end == start and _is_clitic(tok.text):
+                pending_end = end  # glue the clitic to its word
+            else:
+                flush_word()
+                pending_start, pending_end = start, end
+            if tok.whitespace_:
+                flush_word()
+                add_space(end, end + len(tok.whitespace_))
     flush_word()
     return units
 
