@@ -458,7 +458,9 @@ class Run:
             sys.stdout.flush()
 
     # -- whole documents
-    def _document_texts(self) -> Iterator[str]:
+    def _document_texts(self) -> Iterator[tuple[str, dict]]:
+        from .markup import document_options
+
         a = self.args
         for inp in self.inputs:
             dest = self._dest(inp)
@@ -476,7 +478,7 @@ class Run:
                 self.fail(inp.name, str(e))
                 continue
             self.pending.append(Pending(inp.name, partial(self._emit_document, inp, dest)))
-            yield text
+            yield text, document_options(text, inp.name if inp.path else None, a.doc_format, a.fix_encoding)
 
     def _dest(self, inp: Input) -> Path | None:
         a = self.args
@@ -804,6 +806,11 @@ def _config(args: argparse.Namespace, parser: argparse.ArgumentParser):
         options["min_confidence"] = args.min_confidence
     if args.scorer is not None:
         options["scorer"] = args.scorer
+    if args.spintax is not None:
+        options["spintax"] = args.spintax
+    if args.jsonl or args.csv:  # records: one format for all (whole files: per file, see document_options)
+        options["format"] = args.doc_format or "text"
+        options["fix_encoding"] = args.fix_encoding if args.fix_encoding is not None else options["format"] == "html"
     try:
         return Config(**options)
     except ValueError as e:
@@ -922,11 +929,31 @@ def _add_shared_options(p: argparse.ArgumentParser) -> None:
         help="a document or line that cannot be read or restored is reported and skipped (default), "
         "or stops the run (fail); either way the exit code is 1",
     )
+    g.add_argument(
+        "--input-format" if p.prog.endswith("score") else "--format",  # score's --format is its output's
+        dest="doc_format",
+        choices=["auto", "text", "html", "markdown"],
+        default=None,
+        help="what the documents are: in HTML and Markdown only the prose is edited (default auto: by file "
+        "extension, else by content; with --jsonl/--csv: text)",
+    )
+    g.add_argument(
+        "--fix-encoding",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="repair mojibake with ftfy first, each repair an edit (default: on for HTML, off otherwise)",
+    )
     r = p.add_argument_group("restoring (as in wordfix.Config)")
     r.add_argument("--table", action="append", metavar="FILE", help="an extra table file (repeatable)")
     r.add_argument("--protect", action="append", metavar="PHRASE", help="a word or phrase never to edit (repeatable)")
     r.add_argument("--min-confidence", type=float, metavar="P", help="make an edit only if its probability is >= P")
     r.add_argument("--scorer", choices=["ngram", "neural"], help="the context scorer (default ngram)")
+    r.add_argument(
+        "--spintax",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="resolve leaked spinner groups {a|b|c} (default on)",
+    )
     x = p.add_argument_group("running")
     x.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="worker processes (0 or -1: all CPUs)")
     x.add_argument("--batch-size", type=int, default=16, metavar="N", help="documents sent to a worker at a time")

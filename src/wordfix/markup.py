@@ -693,3 +693,11 @@ def restore_document(restorer, text: str, fmt: str, fix_encoding: bool, spintax:
     out.sort(key=lambda e: e.start)
     stats = dict(stats, format=fmt, dropped_edits=dropped, prose_chars=len(fixed.text))
     return Restoration(text, apply_edits(text, out), tuple(out), spin, reason, stats)
+
+
+def document_options(text: str, name: str | None, fmt: str | None = None, fix_encoding: bool | None = None) -> dict:
+    """``restore()`` options for one document of a batch, as ``wordfix fix`` chooses
+    them: the format by name and content when it is "auto" (or None), and ftfy on for
+    HTML (scraped pages are where mojibake lives) unless ``fix_encoding`` says."""
+    fmt = detect_format(text, name) if fmt in (None, "auto") else fmt
+    return {"format": fmt, "fix_encoding": fmt == "html" if fix_encoding is None else fix_encoding}

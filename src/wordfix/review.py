@@ -466,6 +466,18 @@ def register(subparsers) -> None:
     rv.add_argument("--encoding", default="utf-8")
     rv.add_argument("--table", action="append", help="an extra table file (repeatable)")
     rv.add_argument("--protect", action="append", help="a word or phrase never to edit (repeatable)")
+    rv.add_argument(
+        "--format",
+        choices=("auto", "text", "html", "markdown"),
+        default="auto",
+        help="what FILE is; in HTML and Markdown only the prose is edited (default: by extension, else content)",
+    )
+    rv.add_argument(
+        "--fix-encoding",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="repair mojibake with ftfy first (default: on for HTML)",
+    )
     rv.set_defaults(func=_cmd_review)
 
     ap = subparsers.add_parser(
@@ -550,9 +562,11 @@ def _cmd_review(args: argparse.Namespace) -> int:
     text = _read_or_fail(args.file, args.encoding)
     if text is None:
         return 1
+    from .markup import document_options
     from .restorer import Restorer
 
-    r = Restorer(extra_tables=tuple(args.table or ()), protect=tuple(args.protect or ())).restore(text)
+    options = document_options(text, None if args.file == "-" else args.file, args.format, args.fix_encoding)
+    r = Restorer(extra_tables=tuple(args.table or ()), protect=tuple(args.protect or ())).restore(text, **options)
     name = "stdin" if args.file == "-" else Path(args.file).name
     try:
         if not args.interactive:
