@@ -23,7 +23,7 @@ from .score import lm_words
 from .tokenize import SENTENCE_END, SPACE, normalize, tokenize, word_keys
 
 MAX_WORDS = 6  # per alternative
-GLUE = frozenset("$\\%#@{}_")  # characters that make a brace part of code or a template
+GLUE = frozenset("$\\%#@{}_|")  # characters that make a brace part of code or a template
 
 
 @dataclass(frozen=True)
@@ -46,31 +46,42 @@ def _plain(alt: str) -> bool:
     return True
 
 
+def _matching(text: str, i: int) -> int:
+    """The offset of the "}" closing the "{" at ``i`` (nesting counted), or -1."""
+    depth = 0
+    for k in range(i, len(text)):
+        if text[k] == "{":
+            depth += 1
+        elif text[k] == "}":
+            depth -= 1
+            if depth == 0:
+                return k
+    return -1
+
+
 def find_groups(text: str) -> list[Group]:
     """Every ``{a|b|...}`` group in ``text`` that passes the shape checks."""
     out: list[Group] = []
     i = text.find("{")
     while i >= 0:
-        j = text.find("}", i + 1)
+        j = _matching(text, i)
         if j < 0:
             break
         inner = text[i + 1 : j]
-        nxt = text.find("{", i + 1)
         before = text[i - 1] if i > 0 else " "
         after = text[j + 1] if j + 1 < len(text) else " "
-        ok = (
-            (nxt < 0 or nxt > j)
+        if (
+            "{" not in inner
             and "|" in inner
             and not (before.isalnum() or before in GLUE)
             and not (after.isalnum() or after in GLUE)
-        )
-        if ok:
+        ):
             alts = inner.split("|")
             if len(alts) >= 2 and all(_plain(a) for a in alts):
                 distinct = tuple(dict.fromkeys(alts))
                 if len(distinct) >= 2:
                     out.append(Group(i, j + 1, distinct, len(distinct) < len(alts)))
-        i = text.find("{", j + 1) if ok else (nxt if 0 <= nxt < j else text.find("{", j + 1))
+        i = text.find("{", j + 1)
     return out
 
 
