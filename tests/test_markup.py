@@ -376,6 +376,19 @@ def test_braces_that_are_not_spintax(text):
     assert r.text == text and r.edits == ()
 
 
+def test_spintax_through_escapes_but_not_across_markup():
+    base = SEED_PARAS[2] + " We have lots {of information|of knowledge|of information} about it."
+    md = base.replace("|", "\\|")
+    r = restorer().restore(md, "markdown")
+    check(md, r)
+    (e,) = [e for e in r.edits if e.source == "spintax"]
+    assert e.before == "{of information\\|of knowledge\\|of information}" and "{" not in r.text
+    page = "<p>" + base.replace("of knowledge", "of <em>knowledge</em>") + "</p>"
+    r = restorer().restore(page, "html")
+    check(page, r)
+    assert "{of information|of <em>knowledge</em>|of information}" in r.text
+
+
 def test_spintax_in_code_is_never_touched():
     md = "Some `{of information|of knowledge|of information}` and\n\n```\n{of information|of knowledge}\n```\n"
     assert restorer().restore(md, "markdown").text == md

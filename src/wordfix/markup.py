@@ -598,13 +598,15 @@ MARKDOWN_ACTIVE = frozenset("\\`*_[]<>&|#~!")  # an edit bringing one in could m
 
 
 def _replaced(proj: Projection, changes: list[Edit]) -> Projection:
-    """The projection with input stretches inside TEXT pieces read as rewritten."""
+    """The projection with some input stretches of prose read as rewritten: each change
+    covers parts of TEXT pieces and whole ATOM pieces (as ``to_input`` maps them)."""
     if not changes:
         return proj
     out = Projection(proj.source)
     pos = 0
-    k = 0
     changes = sorted(changes, key=lambda e: e.start)
+    emitted: set[int] = set()
+    k = 0
 
     def put(kind: str, text: str, a: int, b: int) -> None:
         nonlocal pos
@@ -613,17 +615,26 @@ def _replaced(proj: Projection, changes: list[Edit]) -> Projection:
             pos += len(text)
 
     for p in proj.pieces:
-        if p.kind != TEXT:
+        if p.kind not in (TEXT, ATOM):
             put(p.kind, p.text, p.a, p.b)
             continue
-        at = p.a
-        while k < len(changes) and changes[k].start < p.b:
-            e = changes[k]
-            put(TEXT, proj.source[at : e.start], at, e.start)
-            put(FIXED, e.after, e.start, e.end)
-            at = e.end
+        while k < len(changes) and changes[k].end <= p.a:
             k += 1
-        put(TEXT, proj.source[at : p.b], at, p.b)
+        at, j = p.a, k
+        while j < len(changes) and changes[j].start < p.b:
+            e = changes[j]
+            if p.kind == TEXT and e.start > at:
+                put(TEXT, proj.source[at : e.start], at, e.start)
+            if j not in emitted:
+                put(FIXED, e.after, e.start, e.end)
+                emitted.add(j)
+            at = max(at, e.end)
+            j += 1
+        if at < p.b:
+            if p.kind == TEXT:
+                put(TEXT, proj.source[at : p.b], at, p.b)
+            elif at == p.a:
+                put(ATOM, p.text, p.a, p.b)
     out._len = pos
     return out.finish()
 
@@ -653,25 +664,22 @@ def restore_document(restorer, text: str, fmt: str, fix_encoding: bool, spintax:
         for p in proj.pieces:
             if p.kind == TEXT:
                 pre.extend(encoding.encoding_edits(p.text, p.a))
-    if spintax and "{" in text:
+    if spintax and "{" in proj.text:
         taken = [(e.start, e.end) for e in pre]
-        for p in proj.pieces:
-            if p.kind != TEXT or "{" not in p.text:
+        for g in spx.find_groups(proj.text):
+            rng = proj.to_input(g.start, g.end)  # None when it crosses markup, code or a block
+            if rng is None or any(x < rng[1] and rng[0] < y for x, y in taken):
                 continue
-            for g in spx.find_groups(p.text):
-                a, b = p.a + g.start, p.a + g.end
-                if any(x < b and a < y for x, y in taken):
-                    continue
-                if not (g.repeated or spx.related(restorer.index, g.alternatives)):
-                    continue
-                where = spx.Group(p.ps + g.start, p.ps + g.end, g.alternatives, g.repeated)  # in the projection
-                ranked = spx.choose(restorer.lm, proj.text, where)
-                best, conf = ranked[0]
-                after = _for_format(best, fmt)
-                if after is None:
-                    continue
-                alts = tuple(Alternative(t, round(q, 4), "spintax") for t, q in ranked)
-                pre.append(Edit(a, b, text[a:b], after, round(conf, 4), "spintax", alts))
+            if not (g.repeated or spx.related(restorer.index, g.alternatives)):
+                continue
+            ranked = spx.choose(restorer.lm, proj.text, g)
+            best, conf = ranked[0]
+            after = _for_format(best, fmt)
+            if after is None:
+                continue
+            a, b = rng
+            alts = tuple(Alternative(t, round(q, 4), "spintax") for t, q in ranked)
+            pre.append(Edit(a, b, text[a:b], after, round(conf, 4), "spintax", alts))
     fixed = _replaced(proj, pre)
     edits, spin, reason, stats = restorer._restore_text(fixed.text, fixed.protected())
     out = list(pre)
