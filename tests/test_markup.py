@@ -314,6 +314,42 @@ def test_markup_form_gives_the_same_edits_as_plain_text(fmt):
     assert r.stats["dropped_edits"] == 0
 
 
+@pytest.mark.parametrize("fmt", ["html", "markdown"])
+def test_hard_wrapped_markup_reads_as_the_unwrapped_prose(fmt):
+    import textwrap
+
+    plain = restorer().restore("\n\n".join(SEED_PARAS))
+    if fmt == "html":
+        doc = "".join("<p>\n" + textwrap.fill(html.escape(p, quote=False), 60) + "\n</p>\n" for p in SEED_PARAS)
+    else:
+        doc = "\n\n".join(textwrap.fill(p, 60) for p in SEED_PARAS)
+    r = restorer().restore(doc, fmt)
+    check(doc, r)
+    got = [(" ".join(html.unescape(e.before).split()), e.after) for e in r.edits]
+    assert got == [(e.before, e.after) for e in plain.edits]
+    assert any("\n" in e.before for e in r.edits)  # an edit across a line break maps back whole
+
+
+def test_cli_records_and_score(tmp_path):
+    import json
+
+    page = "<p>" + html.escape(SEED_PARAS[2], quote=False) + ' <a href="/area-unit">area unit</a></p>'
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"text": page}) + "\n", encoding="utf-8")
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert cli.main(["fix", "-q", "--jsonl", "--format", "html", str(src)]) == 0
+    rec = json.loads(out.getvalue())
+    assert rec["text_restored"] == restorer().restore(page, "html", fix_encoding=True).text
+    assert 'href="/area-unit"' in rec["text_restored"] and rec["wordfix_edits"]
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert cli.main(["score", "-q", "--input-format", "markdown", str(CASES / "spun-readme.md")]) == 0
+    assert out.getvalue().splitlines()[1].split("\t")[3] == str(
+        len(restorer().restore((CASES / "spun-readme.md").read_text(encoding="utf-8"), "markdown").edits)
+    )
+
+
 # -- clean text, bad input ------------------------------------------------------------------
 @pytest.mark.parametrize("fmt", ["html", "markdown"])
 def test_clean_documents_come_back_byte_for_byte(fmt):
