@@ -412,6 +412,21 @@ def test_braces_that_are_not_spintax(text):
     assert r.text == text and r.edits == ()
 
 
+def test_spintax_whose_pipes_were_lost():
+    text = SEED_PARAS[2] + " We keep {the information the info the information} safe."
+    r = restorer().restore(text)
+    check(text, r)
+    (e,) = [e for e in r.edits if e.source == "spintax"]
+    assert e.before == "{the information the info the information}"
+    assert {a.text for a in e.alternatives} == {"the information", "the info"} and e.after in (
+        "the information",
+        "the info",
+    )
+    # the same shape without a table relating the alternatives is left alone: sets, repeats
+    for clean in ("The set {a b a} and {x y x} stay.", "Sing {the end the end} twice.", "Say {one two three}."):
+        assert restorer().restore(clean).text == clean
+
+
 def test_spintax_through_escapes_but_not_across_markup():
     base = SEED_PARAS[2] + " We have lots {of information|of knowledge|of information} about it."
     md = base.replace("|", "\\|")

@@ -670,7 +670,7 @@ def restore_document(restorer, text: str, fmt: str, fix_encoding: bool, spintax:
             rng = proj.to_input(g.start, g.end)  # None when it crosses markup, code or a block
             if rng is None or any(x < rng[1] and rng[0] < y for x, y in taken):
                 continue
-            if not (g.repeated or spx.related(restorer.index, g.alternatives)):
+            if not g.marked(restorer.index):
                 continue
             ranked = spx.choose(restorer.lm, proj.text, g)
             best, conf = ranked[0]

@@ -99,7 +99,7 @@ class Restorer:
         if fmt not in FORMATS:
             raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
         fix = c.fix_encoding if fix_encoding is None else fix_encoding
-        spx = (c.spintax if spintax is None else spintax) and "{" in text and "|" in text
+        spx = (c.spintax if spintax is None else spintax) and "{" in text
         if not text:
             return Restoration(text, text)
         with _gc_paused():
@@ -312,8 +312,10 @@ def default_restorer() -> Restorer:
         return _default
 
 
-def restore(text: str, **options) -> Restoration:
-    """Repair spun text. With keyword options, a one-off Restorer is built."""
-    if options:
-        return Restorer(**options).restore(text)
-    return default_restorer().restore(text)
+def restore(
+    text: str, format: str | None = None, *, fix_encoding: bool | None = None, spintax: bool | None = None, **options
+) -> Restoration:
+    """Repair spun text. ``format``, ``fix_encoding`` and ``spintax`` are per call (see
+    :meth:`Restorer.restore`); with other keyword options, a one-off Restorer is built."""
+    r = Restorer(**options) if options else default_restorer()
+    return r.restore(text, format, fix_encoding=fix_encoding, spintax=spintax)

@@ -9,8 +9,11 @@ knowledge|of information}``), or two alternatives a table relates (the spinner p
 synonyms; ``{yes|no}`` or ``{on|off}`` in a manual are left alone). Code, JSON, LaTeX
 and templates never qualify; in HTML and Markdown only prose is searched at all.
 
-The bare form without braces ("the information the info the information") is not
-handled: it cannot be told from clean text reliably enough.
+A group whose pipes were lost, ``{the information the info the information}``, is read
+as ``{the information|the info|the information}`` when its first alternative comes
+back at its end. The bare form without braces ("the information the info the
+information" in running text) is not handled: it cannot be told from clean text
+reliably enough.
 """
 
 from __future__ import annotations
@@ -32,6 +35,12 @@ class Group:
     end: int
     alternatives: tuple[str, ...]  # distinct, in order of first appearance
     repeated: bool  # some alternative appears twice
+    piped: bool = True  # False: "{a b a}", its pipes lost (then the repeat is no evidence by itself)
+
+    def marked(self, index) -> bool:
+        """Whether it bears a spinner's mark: an alternative repeated in a piped group, or
+        two alternatives a table relates."""
+        return (self.repeated and self.piped) or related(index, self.alternatives)
 
 
 def _plain(alt: str) -> bool:
@@ -59,6 +68,32 @@ def _matching(text: str, i: int) -> int:
     return -1
 
 
+def _unpiped(inner: str) -> list[str]:
+    """A group whose pipes were lost, "{the information the info the information}": the
+    first alternative comes back at the end (the spinner lists the original first and
+    last), the rest between. The shortest such first alternative; the middle is cut
+    where the first alternative's first word starts again. [] if there is none."""
+    words = inner.split(" ")
+    if not 3 <= len(words) <= 4 * MAX_WORDS or not all(_plain(w) for w in words):
+        return []
+    n = len(words)
+    for a in range(1, (n - 1) // 2 + 1):
+        if words[:a] != words[n - a :]:
+            continue
+        middle = words[a : n - a]
+        alts, cur = [], [middle[0]]
+        for w in middle[1:]:
+            if w == words[0]:
+                alts.append(cur)
+                cur = [w]
+            else:
+                cur.append(w)
+        alts.append(cur)
+        first = " ".join(words[:a])
+        return [first] + [" ".join(x) for x in alts] + [first]
+    return []
+
+
 def find_groups(text: str) -> list[Group]:
     """Every ``{a|b|...}`` group in ``text`` that passes the shape checks."""
     out: list[Group] = []
@@ -70,17 +105,12 @@ def find_groups(text: str) -> list[Group]:
         inner = text[i + 1 : j]
         before = text[i - 1] if i > 0 else " "
         after = text[j + 1] if j + 1 < len(text) else " "
-        if (
-            "{" not in inner
-            and "|" in inner
-            and not (before.isalnum() or before in GLUE)
-            and not (after.isalnum() or after in GLUE)
-        ):
-            alts = inner.split("|")
+        if "{" not in inner and not (before.isalnum() or before in GLUE) and not (after.isalnum() or after in GLUE):
+            alts = inner.split("|") if "|" in inner else _unpiped(inner)
             if len(alts) >= 2 and all(_plain(a) for a in alts):
                 distinct = tuple(dict.fromkeys(alts))
                 if len(distinct) >= 2:
-                    out.append(Group(i, j + 1, distinct, len(distinct) < len(alts)))
+                    out.append(Group(i, j + 1, distinct, len(distinct) < len(alts), "|" in inner))
         i = text.find("{", j + 1)
     return out
 
