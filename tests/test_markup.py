@@ -384,7 +384,7 @@ def test_detect_format():
 
 # -- leaked spintax --------------------------------------------------------------------------
 def test_spintax_in_plain_text():
-    text = SEED_PARAS[2] + " We have lots {of information|of knowledge|of information} about it."
+    text = SEED_PARAS[3] + " We have lots {of information|of knowledge|of information} about it."
     r = restorer().restore(text)
     check(text, r)
     (e,) = [e for e in r.edits if e.source == "spintax"]
@@ -412,8 +412,18 @@ def test_braces_that_are_not_spintax(text):
     assert r.text == text and r.edits == ()
 
 
+def test_one_quoted_group_in_a_clean_document_stays():
+    quote = 'Spinners leave groups such as "{of information|of knowledge|of information}" in their output.'
+    text = CLEAN_PARAS[0] + "\n\n" + quote
+    assert restorer().restore(text).text == text
+    two = text + " Another: {the team|the group|the team}."
+    r = restorer().restore(two)
+    check(two, r)
+    assert [e.source for e in r.edits] == ["spintax", "spintax"]
+
+
 def test_spintax_whose_pipes_were_lost():
-    text = SEED_PARAS[2] + " We keep {the information the info the information} safe."
+    text = SEED_PARAS[3] + " We keep {the information the info the information} safe."
     r = restorer().restore(text)
     check(text, r)
     (e,) = [e for e in r.edits if e.source == "spintax"]
@@ -428,7 +438,7 @@ def test_spintax_whose_pipes_were_lost():
 
 
 def test_spintax_through_escapes_but_not_across_markup():
-    base = SEED_PARAS[2] + " We have lots {of information|of knowledge|of information} about it."
+    base = SEED_PARAS[3] + " We have lots {of information|of knowledge|of information} about it."
     md = base.replace("|", "\\|")
     r = restorer().restore(md, "markdown")
     check(md, r)

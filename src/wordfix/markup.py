@@ -594,6 +594,7 @@ def project(text: str, fmt: str) -> Projection:
 
 # -- restoring a document ----------------------------------------------------------------
 FIXED = OPAQUE  # a stretch an earlier pass (ftfy, spintax) rewrote: read as rewritten, never edited again
+MIN_GROUPS = 2  # spintax groups that make a leak by themselves; fewer count only in a spun document
 MARKDOWN_ACTIVE = frozenset("\\`*_[]<>&|#~!")  # an edit bringing one in could make markup
 
 
@@ -682,6 +683,11 @@ def restore_document(restorer, text: str, fmt: str, fix_encoding: bool, spintax:
             pre.append(Edit(a, b, text[a:b], after, round(conf, 4), "spintax", alts))
     fixed = _replaced(proj, pre)
     edits, spin, reason, stats = restorer._restore_text(fixed.text, fixed.protected())
+    groups = sum(e.source == "spintax" for e in pre)
+    if groups and groups < MIN_GROUPS and spin < restorer.config.min_spin:
+        # One group in a document that is not spun: a quotation (a page about spinners), not a leak.
+        # The other edits stand: none touches the group (it was read as resolved, never edited).
+        pre = [e for e in pre if e.source != "spintax"]
     out = list(pre)
     dropped = 0
     for e in edits:
