@@ -15,6 +15,8 @@
    be one edit) and how many they make that plain text does not.
 3. Mojibake: share of SpinBot paragraphs (``../shared/data/spinbot/dev.jsonl.gz``)
    that the ftfy pass repairs, and the cost of the pass.
+4. Clean web pages: edits made on the Python documentation's HTML (Debian
+   ``python3.11-doc``; skipped when absent), with ftfy and spintax on. Target: none.
 """
 
 from __future__ import annotations
@@ -187,10 +189,34 @@ def mojibake(r, limit: int = 200) -> None:
     print(f"({hit / len(paras):.1%}); the pass alone runs at {words / secs:,.0f} words/s.")
 
 
+def clean_html(r, limit: int) -> None:
+    """False edits on real clean web pages: the Python documentation's HTML (Debian
+    ``python3.11-doc``), every edit source counted, ftfy on as ``wordfix fix`` has it."""
+    import glob
+
+    files = sorted(glob.glob("/usr/share/doc/python3.11/html/**/*.html", recursive=True))[:limit]
+    if not files:
+        print("\n(clean-HTML check skipped: apt-get install python3.11-doc)")
+        return
+    words = 0
+    edits: Counter = Counter()
+    t = time.perf_counter()
+    for f in files:
+        doc = Path(f).read_text(encoding="utf-8")
+        res = r.restore(doc, "html", fix_encoding=True)
+        words += res.stats.get("words", 0)
+        edits.update(e.source.split(":")[0] for e in res.edits)
+    secs = time.perf_counter() - t
+    n = sum(edits.values())
+    print(f"\nClean HTML (Python documentation, {len(files)} pages, {words:,} prose words): {n} edits")
+    print(f"({n / words * 1e4:.2f} per 10,000 words) {dict(edits)}; {words / secs:,.0f} words/s.")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--copies", type=int, default=4, help="copies of the seed article in the spun text")
+    ap.add_argument("--pages", type=int, default=100000, help="at most this many clean HTML pages")
     args = ap.parse_args()
 
     import wordfix
@@ -210,6 +236,7 @@ def main() -> int:
     speed(r, "clean (benchmarks/texts)", clean, args.repeat)
     same_edits(r)
     mojibake(r)
+    clean_html(r, args.pages)
     return 0
 
 
