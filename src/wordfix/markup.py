@@ -42,7 +42,8 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .restoration import Edit
+    from .restoration import Edit, Restoration
+    from .restorer import Restorer
 
 FORMATS = ("text", "html", "markdown", "auto")
 TEXT, ATOM, OPAQUE, BREAK = "text", "atom", "opaque", "break"
@@ -134,7 +135,6 @@ class Projection:
         if ps >= pe:
             return None
         i = bisect_right(self._starts, ps) - 1
-        first = self.pieces[i]
         prev: Piece | None = None
         a = b = -1
         while i < len(self.pieces) and self.pieces[i].ps < pe:
@@ -153,7 +153,7 @@ class Projection:
             b = hi
             prev = p
             i += 1
-        return (a, b) if prev is not None and first is not None else None
+        return (a, b) if prev is not None else None
 
 
 # -- HTML ------------------------------------------------------------------------------
@@ -294,7 +294,7 @@ def project_html(source: str) -> Projection:
 # -- Markdown --------------------------------------------------------------------------
 def _inline_parse(self, src, md, env, tokens):
     """ParserInline.parse with a state that records where text tokens start."""
-    state = _PosState(src, md, env, tokens)
+    state = _pos_state()(src, md, env, tokens)
     self.tokenize(state)
     for rule in self.ruler2.getRules(""):
         rule(state)
@@ -302,17 +302,13 @@ def _inline_parse(self, src, md, env, tokens):
 
 
 @lru_cache(maxsize=1)
-def _markdown():
-    from markdown_it import MarkdownIt
+def _pos_state():
+    """markdown-it-py's inline state, remembering the source offset of the text collected
+    in ``pending`` (always one contiguous stretch of the source, at most trimmed at its
+    end; checked where it is used) and of every token pushed."""
     from markdown_it.rules_inline.state_inline import StateInline
 
-    global _PosState
-
-    class _PosState(StateInline):  # type: ignore[no-redef]
-        """Remembers the source offset of the text collected in ``pending`` (it is
-        always one contiguous stretch of the source, trimmed at the end at most) and
-        of every token pushed."""
-
+    class PosState(StateInline):
         def __init__(self, *args):
             super().__init__(*args)
             self.wf_start = -1
@@ -327,7 +323,7 @@ def _markdown():
             self.wf_end = self.pos + len(text)
             super().append_pending(text)
 
-        def pushPending(self):
+        def pushPending(self):  # noqa: N802 (markdown-it's name)
             tok = super().pushPending()
             tok.meta = {"wf": self.wf_start if self.wf_ok else -1}
             return tok
@@ -343,13 +339,17 @@ def _markdown():
             tok.meta = {"wf": pos, "raw": pos}
             return tok
 
+    return PosState
+
+
+@lru_cache(maxsize=1)
+def _markdown():
+    from markdown_it import MarkdownIt
+
     md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
-    md.disable(["text_join", "fragments_join"])
+    md.disable(["text_join", "fragments_join"])  # keep text tokens apart: each has its offset
     md.inline.parse = types.MethodType(_inline_parse, md.inline)
     return md
-
-
-_PosState = None  # defined on first use (markdown-it-py is imported lazily)
 
 
 def _front_matter_end(lines: list[str]) -> int:
@@ -649,7 +649,7 @@ def _for_format(text: str, fmt: str) -> str | None:
     return text
 
 
-def restore_document(restorer, text: str, fmt: str, fix_encoding: bool, spintax: bool):
+def restore_document(restorer: Restorer, text: str, fmt: str, fix_encoding: bool, spintax: bool) -> Restoration:
     """Restore a text, an HTML or a Markdown document (see the module docstring)."""
     from . import encoding
     from . import spintax as spx
