@@ -121,11 +121,13 @@ def test_markdown_projection_reads_prose_only_and_maps_back():
         "A [link text](https://x.org/area-unit) and `area unit` and\nnext line \\* &amp; done.\n\n"
         "> quoted area unit\n> more\n\n| a | b |\n|---|---|\n| cell one | *two* |\n\n"
         "```\narea unit\n```\n\n    indented area unit\n\n![area unit](a.png) <https://area.unit/>\n"
+        "\n## Closing hashes ##\n"
     )
     p = project_markdown(src)
     assert "title" not in p.text and "https" not in p.text and "indented" not in p.text
     assert p.text.startswith("Head area unit\n\nA link text and area unit and next line * & done.")
     assert "quoted area unit more" in p.text and "cell one\n\ntwo" in p.text
+    assert p.text.endswith("\n\nClosing hashes") and p.pieces[-1].kind == TEXT
     for pc in p.pieces:
         if pc.kind == TEXT:
             assert src[pc.a : pc.b] == pc.text

@@ -381,9 +381,9 @@ class _InlineMap:
             src_line = source[lo:hi]
             if table:  # cells of a row, left to right
                 at = src_line.find(line, max(0, cursor - lo))
-            else:  # a paragraph line is what is left of its source line after the block markers
+            else:  # what is left of the source line after the block markers (and a heading's closing #s)
                 at = src_line.rfind(line)
-                if at >= 0 and src_line[at + len(line) :].strip():
+                if at >= 0 and src_line[at + len(line) :].strip(" \t\r#"):
                     at = -1
             if at < 0:
                 self.ok = False
