@@ -352,6 +352,16 @@ def test_cli_records_and_score(tmp_path):
     )
 
 
+@pytest.mark.parametrize("fmt", ["text", "html", "markdown"])
+def test_bare_urls_and_addresses_in_prose_stay(fmt):
+    urls = "See https://example.org/area-unit/ne'er?q=Associate+in+Nursing, www.area-unit.com/once or ne'er@area.unit."
+    doc = SEED_PARAS[3] + " " + urls
+    doc = "<p>" + doc + "</p>" if fmt == "html" else doc
+    r = restorer().restore(doc, fmt)
+    check(doc, r)
+    assert r.edits and urls in r.text
+
+
 # -- clean text, bad input ------------------------------------------------------------------
 @pytest.mark.parametrize("fmt", ["html", "markdown"])
 def test_clean_documents_come_back_byte_for_byte(fmt):
