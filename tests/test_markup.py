@@ -374,6 +374,21 @@ def test_clean_documents_come_back_byte_for_byte(fmt):
     assert r.edits == () and r.text == doc
 
 
+@pytest.mark.parametrize(
+    "doc",
+    [
+        "<p>They area unit here <![---\n and </p> Associate in Nursing end",  # html.parser's AssertionError case
+        "a\rb\r\r# head area unit\r\r| x |\r|---|\r| area unit |\r",  # lone CR line breaks (Markdown)
+        "<p>unclosed <code>area unit <em>Associate in Nursing",
+        "---\ntitle: x\n",  # front matter alone
+    ],
+)
+def test_malformed_documents_do_not_break(doc):
+    for fmt in ("html", "markdown"):
+        r = restorer().restore(doc, fmt, fix_encoding=True)
+        check(doc, r)
+
+
 def test_bad_format_is_refused():
     with pytest.raises(ValueError, match="format must be one of"):
         restorer().restore("text", "pdf")

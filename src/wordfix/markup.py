@@ -181,6 +181,14 @@ class _Events(HTMLParser):
         line, col = self.getpos()
         return self.line_starts[line - 1] + col
 
+    def parse_html_declaration(self, i):
+        try:
+            return super().parse_html_declaration(i)
+        except AssertionError:  # "<![" not followed by a name: a bogus comment up to ">", as browsers read it
+            self.events.append(("other", None, self._at()))
+            j = self.rawdata.find(">", i + 2)
+            return len(self.rawdata) if j < 0 else j + 1
+
     def handle_starttag(self, tag, attrs):
         self.events.append(("start", (tag, attrs), self._at()))
 
@@ -244,10 +252,13 @@ def _add_prose(proj: Projection, data: str, a: int) -> None:
 def project_html(source: str) -> Projection:
     """The prose of an HTML document (see the module docstring)."""
     parser = _Events(source)
-    parser.feed(source)
-    parser.close()
-    events = parser.events
     proj = Projection(source)
+    try:
+        parser.feed(source)
+        parser.close()
+    except AssertionError:  # html.parser gave up on some construct: read nothing rather than guess
+        return proj.finish()
+    events = parser.events
     hidden: list[str] = []  # open elements whose text is not read
     code: list[str] = []  # open elements whose text is read, not edited
     for k, (kind, payload, a) in enumerate(events):
@@ -352,13 +363,36 @@ def _markdown():
     return md
 
 
-def _front_matter_end(lines: list[str]) -> int:
+def _md_lines(source: str) -> tuple[list[int], list[int]]:
+    """Where each line starts and where its content ends, with markdown-it's idea of a
+    line break ("\r\n", "\r" or "\n")."""
+    starts, ends = [0], []
+    if "\r" not in source:
+        for st in line_starts(source)[1:]:
+            ends.append(st - 1)
+            starts.append(st)
+    else:
+        i, n = 0, len(source)
+        while i < n:
+            ch = source[i]
+            if ch == "\n" or ch == "\r":
+                ends.append(i)
+                i += 2 if ch == "\r" and source[i + 1 : i + 2] == "\n" else 1
+                starts.append(i)
+            else:
+                i += 1
+    ends.append(len(source))
+    return starts, ends
+
+
+def _front_matter_end(source: str, starts: list[int], ends: list[int]) -> int:
     """Lines of YAML (``---``) or TOML (``+++``) front matter at the top, or 0."""
-    if not lines or lines[0].rstrip() not in ("---", "+++"):
+    fence = source[: ends[0]].rstrip()
+    if fence not in ("---", "+++"):
         return 0
-    fence = lines[0].rstrip()
-    for k in range(1, len(lines)):
-        if lines[k].rstrip() == fence or (fence == "---" and lines[k].rstrip() == "..."):
+    for k in range(1, len(starts)):
+        line = source[starts[k] : ends[k]].rstrip()
+        if line == fence or (fence == "---" and line == "..."):
             return k + 1
     return 0
 
@@ -366,7 +400,7 @@ def _front_matter_end(lines: list[str]) -> int:
 class _InlineMap:
     """Offsets in an inline token's ``content`` -> offsets in the document."""
 
-    def __init__(self, content: str, first_line: int, starts: list[int], source: str, table: bool, cursor: int):
+    def __init__(self, content: str, first_line: int, lines: tuple, source: str, table: bool, cursor: int):
         self.ok = True
         self.cstarts: list[int] = []
         self.bases: list[int] = []
@@ -374,10 +408,10 @@ class _InlineMap:
         c = 0
         for k, line in enumerate(content.split("\n")):
             li = first_line + k
-            if li + 1 >= len(starts):
+            if li >= len(lines[1]):
                 self.ok = False
                 return
-            lo, hi = starts[li], starts[li + 1] - 1
+            lo, hi = lines[0][li], lines[1][li]
             src_line = source[lo:hi]
             if table:  # cells of a row, left to right
                 at = src_line.find(line, max(0, cursor - lo))
@@ -401,10 +435,9 @@ class _InlineMap:
 def project_markdown(source: str) -> Projection:
     """The prose of a Markdown document (see the module docstring)."""
     md = _markdown()
-    starts = line_starts(source) + [len(source) + 1]  # sentinel: the end of the last line
-    lines = source.split("\n")
-    fm = _front_matter_end(lines)
-    parsed = "\n" * fm + "\n".join(lines[fm:]) if fm else source
+    starts, ends = _md_lines(source)
+    fm = _front_matter_end(source, starts, ends)
+    parsed = "\n" * fm + (source[starts[fm] :] if fm < len(starts) else "") if fm else source
     proj = Projection(source)
     row_cursor: dict[int, int] = {}
     cell = False
@@ -415,15 +448,15 @@ def project_markdown(source: str) -> Projection:
             elif tok.type in ("th_close", "td_close"):
                 cell = False
             if tok.nesting != 0 or tok.type in ("fence", "code_block", "html_block", "hr"):
-                proj.brk(PARA, starts[tok.map[0]] if tok.map else -1)
+                proj.brk(PARA, starts[min(tok.map[0], len(starts) - 1)] if tok.map else -1)
             continue
         proj.brk(PARA)
         if not tok.map:
             proj.add(OPAQUE, tok.content, -1, -1)
             continue
         table = cell
-        cursor = row_cursor.get(tok.map[0], starts[tok.map[0]])
-        imap = _InlineMap(tok.content, tok.map[0], starts, source, table, cursor)
+        cursor = row_cursor.get(tok.map[0], starts[min(tok.map[0], len(starts) - 1)])
+        imap = _InlineMap(tok.content, tok.map[0], (starts, ends), source, table, cursor)
         if table:
             row_cursor[tok.map[0]] = imap.end
         if not imap.ok:
@@ -557,8 +590,11 @@ def detect_format(text: str, name: str | None = None) -> str:
         return "html"
     if "<" in head:
         p = _Events(head)
-        p.feed(head)
-        p.close()
+        try:
+            p.feed(head)
+            p.close()
+        except AssertionError:
+            pass
         tags = [e[1][0] for e in p.events if e[0] in ("start", "startend")]  # type: ignore[index]
         known = [t for t in tags if t in _HTML_ELEMENTS]
         if len(known) >= 3 and len(set(known)) >= 2:
