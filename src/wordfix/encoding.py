@@ -61,8 +61,14 @@ def encoding_edits(text: str, offset: int = 0) -> list[Edit]:
         for op, i1, i2, j1, j2 in SequenceMatcher(None, line, fixed, autojunk=False).get_opcodes():
             if op == "equal":
                 continue
-            if regions and regions[-1][1] == i1 and regions[-1][3] == j1:
-                regions[-1][1], regions[-1][3] = i2, j2
+            # Widen over the non-ASCII characters around it that happen to be left equal
+            # ("Â©" -> "©" is one repair, not the deletion of "Â").
+            while i1 > 0 and j1 > 0 and not line[i1 - 1].isascii() and (not regions or regions[-1][1] < i1):
+                i1, j1 = i1 - 1, j1 - 1
+            while i2 < len(line) and j2 < len(fixed) and not line[i2].isascii() and line[i2] == fixed[j2]:
+                i2, j2 = i2 + 1, j2 + 1
+            if regions and regions[-1][1] >= i1:
+                regions[-1][1], regions[-1][3] = max(regions[-1][1], i2), max(regions[-1][3], j2)
             else:
                 regions.append([i1, i2, j1, j2])
         for i1, i2, j1, j2 in regions:
