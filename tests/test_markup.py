@@ -332,6 +332,19 @@ def test_hard_wrapped_markup_reads_as_the_unwrapped_prose(fmt):
     assert any("\n" in e.before for e in r.edits)  # an edit across a line break maps back whole
 
 
+def test_restore_many_takes_per_text_options():
+    from wordfix import restore_many
+
+    page = (CASES / "mojibake-page.html").read_text(encoding="utf-8")
+    readme = (CASES / "spun-readme.md").read_text(encoding="utf-8")
+    items = [(page, {"format": "html", "fix_encoding": True}), readme, (readme, {"format": "markdown"})]
+    got = list(restore_many(items, restorer=restorer()))
+    assert got[0] == restorer().restore(page, "html", fix_encoding=True)
+    assert got[1] == restorer().restore(readme) and got[2] == restorer().restore(readme, "markdown")
+    assert got[1].text != got[2].text  # as plain text, the code block is edited too
+    assert "tally --version   # an example comment" in got[1].text
+
+
 def test_cli_records_and_score(tmp_path):
     import json
 
