@@ -623,6 +623,14 @@ def test_any_markup_soup(text):
         check(text, r)
 
 
+def test_edits_take_entities_whole():
+    doc = "<p>" + SEED_PARAS[3] + " It is Associate&nbsp;in Nursing in&nbsp;progress work, they area&#32;unit here.</p>"
+    r = restorer().restore(doc, "html")
+    check(doc, r)
+    got = {(e.before, e.after) for e in r.edits}
+    assert {("Associate&nbsp;in Nursing", "an"), ("in&nbsp;progress", "ongoing"), ("area&#32;unit", "are")} <= got
+
+
 def test_breaks_never_edited():
     # a spun phrase cut by a block boundary is not one edit
     doc = "<p>" + SEED_PARAS[1] + " Associate</p><p>in Nursing " + SEED_PARAS[2] + "</p>"
