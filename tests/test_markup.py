@@ -196,7 +196,7 @@ def test_seed_article_as_an_html_page():
     plain = restorer().restore("\n\n".join(SEED_PARAS[1:]))
     para_edits = {(e.before, e.after) for e in plain.edits}
     got = {(e.before, e.after) for e in r.edits}
-    assert len(got & para_edits) >= 0.8 * len(para_edits)
+    assert len(got & para_edits) >= 0.9 * len(para_edits)  # the page adds a title, a menu and a footer
 
 
 def test_spun_markdown_readme():
@@ -419,7 +419,9 @@ def test_detect_format():
     assert detect_format("# Title\n\nSome `code` and a [link](http://x.org).\n") == "markdown"
     assert detect_format(SEED) == "text"
     assert detect_format("Use a < b and c > d in maths. Also #hashtags and 2 * 3.") == "text"
-    assert wordfix.restore("<p>They area unit Associate in Nursing example.</p>", format="auto").original
+    page = "<!DOCTYPE html><p class='area unit'>" + html.escape(SEED_PARAS[3], quote=False) + "</p>"
+    auto = wordfix.restore(page, format="auto")
+    assert auto == restorer().restore(page, "html") and auto.stats["format"] == "html" and auto.edits
 
 
 # -- leaked spintax --------------------------------------------------------------------------
