@@ -345,6 +345,23 @@ def test_restore_many_takes_per_text_options():
     assert "tally --version   # an example comment" in got[1].text
 
 
+def test_cli_picks_each_files_format(tmp_path):
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    readme = (CASES / "spun-readme.md").read_text(encoding="utf-8")
+    page = (CASES / "mojibake-page.html").read_text(encoding="utf-8")
+    for name, text in (("a.md", readme), ("b.html", page), ("c.txt", readme), ("d", page)):
+        (src / name).write_text(text, encoding="utf-8")
+    assert cli.main(["fix", "-q", str(src), "-o", str(out)]) == 0
+    r = restorer()
+    assert (out / "a.md").read_text(encoding="utf-8") == r.restore(readme, "markdown").text
+    assert (out / "b.html").read_text(encoding="utf-8") == r.restore(page, "html", fix_encoding=True).text
+    assert (out / "c.txt").read_text(encoding="utf-8") == r.restore(readme).text  # .txt: plain text
+    assert (out / "d").read_text(encoding="utf-8") == r.restore(page, "html", fix_encoding=True).text  # by content
+    assert cli.main(["fix", "-q", "--format", "text", str(src / "d"), "-o", str(tmp_path / "o2")]) == 0
+    assert (tmp_path / "o2" / "d").read_text(encoding="utf-8") == r.restore(page).text
+
+
 def test_cli_records_and_score(tmp_path):
     import json
 
