@@ -319,20 +319,18 @@ def _pos_state():
     end; checked where it is used) and of every token pushed."""
     from markdown_it.rules_inline.state_inline import StateInline
 
-    class PosState(StateInline):
-        def __init__(self, *args):
-            super().__init__(*args)
-            self.wf_start = -1
-            self.wf_end = -1
-            self.wf_ok = True
+    class Positions(StateInline):
+        wf_start = -1
+        wf_end = -1
+        wf_ok = True
 
-        def append_pending(self, text: str) -> None:
-            if not self.pending:
+        def _wf_added(self, was_empty: bool, n: int) -> None:
+            """``n`` source characters from ``self.pos`` on were added to ``pending``."""
+            if was_empty:
                 self.wf_start, self.wf_ok = self.pos, True
             elif self.pos != self.wf_end:
                 self.wf_ok = False
-            self.wf_end = self.pos + len(text)
-            super().append_pending(text)
+            self.wf_end = self.pos + n
 
         def pushPending(self):  # noqa: N802 (markdown-it's name)
             tok = super().pushPending()
@@ -350,7 +348,30 @@ def _pos_state():
             tok.meta = {"wf": pos, "raw": pos}
             return tok
 
-    return PosState
+    if hasattr(StateInline, "append_pending"):  # markdown-it-py >= 4.3: rules append through this
+
+        class PosState(Positions):
+            def append_pending(self, text: str) -> None:
+                self._wf_added(not self.pending, len(text))
+                super().append_pending(text)
+
+        return PosState
+
+    class OldPosState(Positions):  # earlier versions: rules write ``state.pending += text``
+        _wf_pending = ""
+
+        @property
+        def pending(self) -> str:
+            return self._wf_pending
+
+        @pending.setter
+        def pending(self, value: str) -> None:
+            old = self._wf_pending
+            if len(value) > len(old) and value.startswith(old):
+                self._wf_added(not old, len(value) - len(old))
+            self._wf_pending = value
+
+    return OldPosState
 
 
 @lru_cache(maxsize=1)
