@@ -114,7 +114,10 @@ def _restore_each(restorer: Restorer, batch: list[tuple[int, object]]) -> list[R
     out: list[Restoration | RestoreError] = []
     for index, text in batch:
         try:
-            out.append(restorer.restore(text))  # type: ignore[arg-type]  # restore() checks the type
+            if isinstance(text, tuple):  # (text, restore() options)
+                out.append(restorer.restore(text[0], **text[1]))
+            else:
+                out.append(restorer.restore(text))  # type: ignore[arg-type]  # restore() checks the type
         except Exception as e:  # one bad text must not take its chunk down with it
             out.append(RestoreError.from_exception(index, e))
     return out
@@ -145,7 +148,9 @@ def _chunks(texts: Iterable[object], batch_size: int, max_chars: int) -> Iterato
     try:
         for i, t in enumerate(texts):
             batch.append((i, t))
-            chars += len(t) if isinstance(t, str) else 0
+            chars += (
+                len(t) if isinstance(t, str) else len(t[0]) if isinstance(t, tuple) and isinstance(t[0], str) else 0
+            )
             if len(batch) >= batch_size or chars >= max_chars:
                 yield batch
                 batch, chars = [], 0
@@ -200,6 +205,8 @@ def restore_many(
     ``restorer``) and they inherit it; elsewhere each builds ``Restorer(config)``.
     ``batch_size``: texts per task (a task is also cut at about 32,000 characters, so
     that long documents still spread evenly over the workers).
+    An item may also be a pair ``(text, options)``: ``Restorer.restore(text, **options)``
+    (``format``, ``fix_encoding``, ``spintax``) for that text alone.
     ``on_error``: ``"raise"`` raises the first :class:`RestoreError` (the run stops);
     ``"yield"`` yields it in the failed text's place and goes on.
 

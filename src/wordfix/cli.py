@@ -556,7 +556,9 @@ class Run:
             sys.stdout.flush()
 
     # -- whole documents
-    def _document_texts(self) -> Iterator[str]:
+    def _document_texts(self) -> Iterator[tuple[str, dict]]:
+        from .markup import document_options
+
         a = self.args
         for inp in self.inputs:
             dest = self._dest(inp)
@@ -582,7 +584,7 @@ class Run:
                 self.fail(inp.name, str(e))
                 continue
             self.pending.append(Pending(inp.name, partial(self._emit_document, inp, dest)))
-            yield text
+            yield text, document_options(text, inp.name if inp.path else None, a.doc_format, a.fix_encoding)
 
     # -- long documents, streamed through the chunker
     def _streams(self, inp: Input) -> bool:
@@ -1281,6 +1283,11 @@ def _config(args: argparse.Namespace, parser: argparse.ArgumentParser):
                 f"--scorer neural needs {', '.join(missing)}, which {'is' if len(missing) == 1 else 'are'} "
                 f"not installed; {INSTALL_HINT}"
             )
+    if args.spintax is not None:
+        options["spintax"] = args.spintax
+    if args.jsonl or args.csv:  # records: one format for all (whole files: per file, see document_options)
+        options["format"] = args.doc_format or "text"
+        options["fix_encoding"] = args.fix_encoding if args.fix_encoding is not None else options["format"] == "html"
     try:
         return Config(**options)
     except ValueError as e:
@@ -1410,6 +1417,20 @@ def _add_shared_options(p: argparse.ArgumentParser) -> None:
         help="a document or line that cannot be read or restored is reported and skipped (default), "
         "or stops the run (fail); either way the exit code is 1",
     )
+    g.add_argument(
+        "--input-format" if p.prog.endswith("score") else "--format",  # score's --format is its output's
+        dest="doc_format",
+        choices=["auto", "text", "html", "markdown"],
+        default=None,
+        help="what the documents are: in HTML and Markdown only the prose is edited (default auto: by file "
+        "extension, else by content; with --jsonl/--csv: text)",
+    )
+    g.add_argument(
+        "--fix-encoding",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="repair mojibake with ftfy first, each repair an edit (default: on for HTML, off otherwise)",
+    )
     r = p.add_argument_group("restoring (as in wordfix.Config)")
     r.add_argument("--table", action="append", metavar="FILE", help="an extra table file (repeatable)")
     r.add_argument("--protect", action="append", metavar="PHRASE", help="a word or phrase never to edit (repeatable)")
@@ -1422,6 +1443,12 @@ def _add_shared_options(p: argparse.ArgumentParser) -> None:
         "--assume-spun",
         action="store_true",
         help="you know the text is spun: skip the spin gate (per-edit confidence still applies)",
+    )
+    r.add_argument(
+        "--spintax",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="resolve leaked spinner groups {a|b|c} (default on)",
     )
     x = p.add_argument_group("running")
     x.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="worker processes (0 or -1: all CPUs)")

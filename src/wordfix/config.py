@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, fields, replace
 
 SCORERS = ("ngram", "neural")
+FORMATS = ("text", "html", "markdown", "auto")
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,12 @@ class Config:
     beam:            hypotheses kept per position when decoding a region jointly.
     chunk_chars:     long texts are processed in pieces of about this size, cut at
                      paragraph breaks (the spin rate is estimated per piece).
+    format:          "text" (default), "html", "markdown" or "auto" (by content): in
+                     HTML and Markdown only the prose is read and edited (markup.py).
+    fix_encoding:    repair mojibake with ftfy first, each repair an edit of source
+                     "ftfy: ..." (encoding.py).
+    spintax:         resolve leaked spinner groups "{a|b|c}" to the alternative the
+                     model prefers, as edits of source "spintax" (spintax.py).
     """
 
     scorer: str = "ngram"
@@ -58,10 +65,15 @@ class Config:
     lm_weight: float = 0.5
     beam: int = 4
     chunk_chars: int = 100_000
+    format: str = "text"
+    fix_encoding: bool = False
+    spintax: bool = True
 
     def __post_init__(self):
         if self.scorer not in SCORERS:
             raise ValueError(f"scorer must be one of {', '.join(SCORERS)}, not {self.scorer!r}")
+        if self.format not in FORMATS:
+            raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {self.format!r}")
         if not 0.0 <= self.min_confidence <= 1.0:
             raise ValueError("min_confidence must be between 0 and 1")
         if not 0.0 <= self.min_spin <= 1.0:

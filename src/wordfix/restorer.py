@@ -6,12 +6,14 @@ import gc
 import math
 import re
 import threading
+from collections.abc import Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .candidates import Candidate, CandidateGenerator, build_spans
-from .config import Config
+from .config import FORMATS, Config
 from .decide import Decision, decide, sentence_start_factors
 from .evidence import FAMILY_FLOOR, estimate, family_factors, keep_families, span_log_ratios
 from .match import content_sequence, find_matches
@@ -84,31 +86,86 @@ class Restorer:
         return self
 
     # -- restoring ---------------------------------------------------------------
-    def restore(self, text: str) -> Restoration:
-        """Repair one text; see :class:`wordfix.Restoration` for what comes back."""
+    def restore(
+        self, text: str, format: str | None = None, *, fix_encoding: bool | None = None, spintax: bool | None = None
+    ) -> Restoration:
+        """Repair one text; see :class:`wordfix.Restoration` for what comes back.
+
+        ``format`` ("text", "html", "markdown" or "auto"), ``fix_encoding`` and
+        ``spintax`` override the config's for this text. In HTML and Markdown only
+        the prose is edited, and edits keep offsets into the document.
+        """
         text = check_text(text)
+        c = self.config
+        fmt = c.format if format is None else format
+        if fmt not in FORMATS:
+            raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+        fix = c.fix_encoding if fix_encoding is None else fix_encoding
+        spx = (c.spintax if spintax is None else spintax) and "{" in text
         if not text:
             return Restoration(text, text)
         with _gc_paused():
             if _SURROGATE.search(text):
-                return self._restore_around_surrogates(text)
-            return self._restore(text)
+                return self._restore_around_surrogates(text, fmt, fix, spx)
+            if fmt == "text" and not fix and not spx:
+                return self._restore(text)
+            from .markup import restore_document
 
-    def _restore_around_surrogates(self, text: str) -> Restoration:
+            return restore_document(self, text, fmt, fix, spx)
+
+    def _restore_around_surrogates(
+        self, text: str, fmt: str = "text", fix: bool = False, spx: bool = False
+    ) -> Restoration:
         """Lone surrogates (``"\\ud800"``, from JSON escapes or ``surrogateescape``) are
         not words and cannot be encoded: restore the text with each one read as U+FFFD,
         then put them back; no edit ever touches one."""
-        r = self._restore(_SURROGATE.sub("\ufffd", text))
+        masked = _SURROGATE.sub("\ufffd", text)
+        if fmt == "text" and not fix and not spx:
+            r = self._restore(masked)
+        else:
+            from .markup import restore_document
+
+            r = restore_document(self, masked, fmt, fix, spx)
         edits = tuple(e for e in r.edits if not _SURROGATE.search(text[e.start : e.end]))
-        return Restoration(text, apply_edits(text, list(edits)), edits, r.spin_score, r.spin_reason, r.stats)
+        held = tuple(e for e in r.withheld if not _SURROGATE.search(text[e.start : e.end]))
+        return replace(r, original=text, text=apply_edits(text, list(edits)), edits=edits, withheld=held)
 
     def _restore(self, text: str) -> Restoration:
+        edits, withheld, spin, reason, stats = self._restore_text(text)
+        return Restoration(
+            text,
+            apply_edits(text, edits),
+            tuple(edits),
+            spin,
+            reason,
+            stats,
+            withheld=tuple(withheld),
+            spin_threshold=self.spin_threshold,
+        )
+
+    @property
+    def spin_threshold(self) -> float:
+        """The spin gate a Restoration reports (0 with assume_spun)."""
+        return 0.0 if self.config.assume_spun else self.config.min_spin
+
+    def _restore_text(
+        self, text: str, protected: Sequence[tuple[int, int]] = ()
+    ) -> tuple[list[Edit], list[Edit], float, str, dict]:
+        """The pipeline on one text: its edits, the edits the spin gate withheld, spin
+        score, reason and stats. No word
+        overlapping a ``protected`` character range (sorted ``(start, end)`` pairs) is
+        ever part of a span: the model reads it, nothing edits it."""
         chunks = _chunks(text, self.config.chunk_chars)
         edits: list[Edit] = []
         withheld: list[Edit] = []
         scores, reasons, stats = [], [], {"words": 0, "spans": 0, "spin_rate": 0.0}
         for offset, chunk in chunks:
-            ch_edits, ch_withheld, est, n_words, n_spans = self._restore_chunk(chunk)
+            prot = [
+                (max(a, offset) - offset, min(b, offset + len(chunk)) - offset)
+                for a, b in protected
+                if a < offset + len(chunk) and b > offset
+            ]
+            ch_edits, ch_withheld, est, n_words, n_spans = self._restore_chunk(chunk, prot)
             edits.extend(_shift(e, offset) for e in ch_edits)
             withheld.extend(_shift(e, offset) for e in ch_withheld)
             scores.append((n_words, est.probability if est else 0.0, est.rate if est else 0.0))
@@ -119,16 +176,7 @@ class Restorer:
         spin = sum(n * p for n, p, _ in scores) / total
         stats["spin_rate"] = round(sum(n * p * r for n, p, r in scores) / total, 4)
         reason = reasons[0] if len(reasons) == 1 else f"{len(chunks)} pieces; first: {reasons[0]}"
-        return Restoration(
-            text,
-            apply_edits(text, edits),
-            tuple(edits),
-            spin,
-            reason,
-            stats,
-            withheld=tuple(withheld),
-            spin_threshold=0.0 if self.config.assume_spun else self.config.min_spin,
-        )
+        return edits, withheld, spin, reason, stats
 
     def detect(self, text: str) -> Detection:
         """How likely the text is spinner output, with the evidence, without restoring it:
@@ -193,17 +241,20 @@ class Restorer:
                 out.append((a + offset, b + offset, chunk[a:b], [c.text for c in s.candidates]))
         return out
 
-    def _spans(self, text: str) -> tuple[list[Unit], list[int], list]:
+    def _spans(self, text: str, protected: Sequence[tuple[int, int]] = ()) -> tuple[list[Unit], list[int], list]:
         """Stages 1-3: the units of the text, its non-space sequence, and the spans with
         their candidate originals."""
         units = tokenize(text)
         seq, breaks = content_sequence(units)
         matches = find_matches(units, seq, breaks, self.index)
-        return units, seq, build_spans(matches, units, seq, self.generator, self._protected_positions(units, seq))
+        positions = self._protected_positions(units, seq)
+        if protected:
+            positions |= _positions_in(units, seq, protected)
+        return units, seq, build_spans(matches, units, seq, self.generator, positions)
 
-    def _restore_chunk(self, text: str):
+    def _restore_chunk(self, text: str, protected: Sequence[tuple[int, int]] = ()):
         c = self.config
-        units, seq, spans = self._spans(text)
+        units, seq, spans = self._spans(text, protected)
         n_words = sum(1 for i in seq if units[i].is_word)
         if not spans:
             return [], [], None, n_words, 0
@@ -296,6 +347,21 @@ def _gc_paused():
                 gc.enable()
 
 
+def _positions_in(units: list[Unit], seq: list[int], ranges: Sequence[tuple[int, int]]) -> set[int]:
+    """Positions in ``seq`` whose unit overlaps one of the sorted character ranges."""
+    out: set[int] = set()
+    j = 0
+    for k, i in enumerate(seq):
+        u = units[i]
+        while j < len(ranges) and ranges[j][1] <= u.start:
+            j += 1
+        if j == len(ranges):
+            break
+        if ranges[j][0] < u.end:
+            out.add(k)
+    return out
+
+
 def _shift(e: Edit, offset: int) -> Edit:
     if not offset:
         return e
@@ -362,8 +428,10 @@ def detect(text: str, **options) -> Detection:
     return default_restorer().detect(text)
 
 
-def restore(text: str, **options) -> Restoration:
-    """Repair spun text. With keyword options, a one-off Restorer is built."""
-    if options:
-        return Restorer(**options).restore(text)
-    return default_restorer().restore(text)
+def restore(
+    text: str, format: str | None = None, *, fix_encoding: bool | None = None, spintax: bool | None = None, **options
+) -> Restoration:
+    """Repair spun text. ``format``, ``fix_encoding`` and ``spintax`` are per call (see
+    :meth:`Restorer.restore`); with other keyword options, a one-off Restorer is built."""
+    r = Restorer(**options) if options else default_restorer()
+    return r.restore(text, format, fix_encoding=fix_encoding, spintax=spintax)

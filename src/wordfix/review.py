@@ -525,6 +525,18 @@ def register(subparsers) -> None:
     rv.add_argument("--table", action="append", help="an extra table file (repeatable)")
     rv.add_argument("--protect", action="append", help="a word or phrase never to edit (repeatable)")
     _add_overwrite_options(rv)
+    rv.add_argument(
+        "--format",
+        choices=("auto", "text", "html", "markdown"),
+        default="auto",
+        help="what FILE is; in HTML and Markdown only the prose is edited (default: by extension, else content)",
+    )
+    rv.add_argument(
+        "--fix-encoding",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="repair mojibake with ftfy first (default: on for HTML)",
+    )
     rv.set_defaults(func=_cmd_review)
 
     ap = subparsers.add_parser(
@@ -683,10 +695,13 @@ def _cmd_review(args: argparse.Namespace) -> int:
     text = _read_or_fail(args.file, args.encoding)
     if text is None:
         return 1
+    from .markup import document_options
+
     restorer = _restorer(args)
     if isinstance(restorer, int):
         return restorer
-    r = restorer.restore(text)
+    options = document_options(text, None if args.file == "-" else args.file, args.format, args.fix_encoding)
+    r = restorer.restore(text, **options)
     name = "stdin" if args.file == "-" else display_path(Path(args.file).name)
     try:
         if not args.interactive:
