@@ -170,7 +170,7 @@ def test_json_diff_follows_the_documented_schema(restored: Restoration) -> None:
     out = restored.diff("json")
     assert out.endswith("}\n")
     d = json.loads(out)
-    assert list(d) == ["schema", "text", "spin_score", "spin_reason", "edits"]
+    assert list(d) == ["schema", "text", "spin_score", "spin_reason", "edits", "spin_threshold", "withheld"]
     assert d["schema"] == "wordfix.restoration/1"
     assert d["text"] == restored.text
     for e, x in zip(restored.edits, d["edits"], strict=True):

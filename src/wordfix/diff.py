@@ -46,7 +46,9 @@ be added in a later ``/1`` version, never removed or changed in meaning)::
             {"text": str, "probability": float, "source": str}  # source "keep" = leave as is
           ]
         }
-      ]
+      ],
+      "spin_threshold": float,  # the spin gate: below it nothing is edited (0 with assume_spun)
+      "withheld": [...]       # edits the gate held back (the text looked clean), as in "edits"
     }
 
 The input itself is not repeated: ``original[start:end] == before`` and applying every

@@ -766,6 +766,7 @@ def restore_document(restorer: Restorer, text: str, fmt: str, fix_encoding: bool
 def _to_input(edits, fixed, text: str, fmt: str) -> tuple[list[Edit], int]:
     """Edits of the prose text as edits of the input document (and how many could not be)."""
     from .restoration import Alternative, Edit
+
     out, dropped = [], 0
     for e in edits:
         rng = fixed.to_input(e.start, e.end)

@@ -94,7 +94,7 @@ class Restoration:
 
     def to_dict(self) -> dict:
         """A JSON-ready dict: schema ``wordfix.restoration/1``."""
-        return {**self._head(), "edits": [e.to_dict() for e in self.edits]}
+        return {**self._head(), "edits": [e.to_dict() for e in self.edits], **self._tail()}
 
     def to_json(self, **kw) -> str:
         """``to_dict()`` as JSON. Without options it is built edit by edit, so that a
@@ -103,7 +103,8 @@ class Restoration:
             return json.dumps(self.to_dict(), ensure_ascii=False, **kw)
         head = self._head()
         edits = ", ".join(json.dumps(e.to_dict(), ensure_ascii=False) for e in self.edits)
-        return json.dumps(head, ensure_ascii=False)[:-1] + f', "edits": [{edits}]}}'
+        tail = json.dumps(self._tail(), ensure_ascii=False)[1:]
+        return json.dumps(head, ensure_ascii=False)[:-1] + f', "edits": [{edits}], ' + tail
 
     def _head(self) -> dict:
         return {
@@ -111,9 +112,10 @@ class Restoration:
             "text": self.text,
             "spin_score": round(self.spin_score, 4),
             "spin_reason": self.spin_reason,
-            "spin_threshold": self.spin_threshold,
-            "withheld": [e.to_dict() for e in self.withheld],
         }
+
+    def _tail(self) -> dict:
+        return {"spin_threshold": self.spin_threshold, "withheld": [e.to_dict() for e in self.withheld]}
 
     @property
     def hint(self) -> str:

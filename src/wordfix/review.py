@@ -525,18 +525,7 @@ def register(subparsers) -> None:
     rv.add_argument("--table", action="append", help="an extra table file (repeatable)")
     rv.add_argument("--protect", action="append", help="a word or phrase never to edit (repeatable)")
     _add_overwrite_options(rv)
-    rv.add_argument(
-        "--format",
-        choices=("auto", "text", "html", "markdown"),
-        default="auto",
-        help="what FILE is; in HTML and Markdown only the prose is edited (default: by extension, else content)",
-    )
-    rv.add_argument(
-        "--fix-encoding",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="repair mojibake with ftfy first (default: on for HTML)",
-    )
+    _add_restore_options(rv)
     rv.set_defaults(func=_cmd_review)
 
     ap = subparsers.add_parser(
@@ -552,7 +541,30 @@ def register(subparsers) -> None:
     ap.add_argument("--table", action="append", help="an extra table file the review used (repeatable)")
     ap.add_argument("--protect", action="append", help="a protected phrase the review used (repeatable)")
     _add_overwrite_options(ap)
+    _add_restore_options(ap, " (as for the review)")
     ap.set_defaults(func=_cmd_apply)
+
+
+def _add_restore_options(p: argparse.ArgumentParser, same: str = "") -> None:
+    """How the document is read and restored; ``apply`` takes them too, to check that it
+    proposes what the review proposed."""
+    p.add_argument(
+        "--format",
+        choices=("auto", "text", "html", "markdown"),
+        default="auto",
+        help="what FILE is; in HTML and Markdown only the prose is edited (default: by extension, else content)" + same,
+    )
+    p.add_argument(
+        "--fix-encoding",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="repair mojibake with ftfy first (default: on for HTML)" + same,
+    )
+    p.add_argument(
+        "--assume-spun",
+        action="store_true",
+        help="you know the text is spun: skip the spin gate (per-edit confidence still applies)" + same,
+    )
 
 
 def _add_overwrite_options(p: argparse.ArgumentParser) -> None:
@@ -660,7 +672,7 @@ def _restorer(args: argparse.Namespace):
         if not os.path.isfile(t):
             why = "is a directory" if os.path.isdir(t) else "no such table file"
             return _usage(f"--table {display_path(t)}: {why}")
-    r = Restorer(extra_tables=tables, protect=tuple(args.protect or ()))
+    r = Restorer(extra_tables=tables, protect=tuple(args.protect or ()), assume_spun=args.assume_spun)
     try:
         r.warm_up()
     except TableError as e:
@@ -747,7 +759,10 @@ def _cmd_apply(args: argparse.Namespace) -> int:
             f"{display_path(args.decisions)}: not a decisions file (JSON nested too deeply); nothing was written"
         )
     try:
-        result = apply_decisions(text, doc, restorer.restore(text))
+        from .markup import document_options
+
+        options = document_options(text, None if args.file == "-" else args.file, args.format, args.fix_encoding)
+        result = apply_decisions(text, doc, restorer.restore(text, **options))
     except DecisionsError as e:
         return _error(
             f"refusing to apply {display_path(args.decisions)} to {display_path(args.file)}: {e}; nothing was written"
