@@ -19,7 +19,7 @@ document is spun is the posterior of the spun hypothesis.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .candidates import Span
 from .score import ContextScorer
@@ -156,17 +156,26 @@ def keep_families(spans: list[Span], factors: tuple[float, float], floor: float)
     out = []
     for s in spans:
         idx = [i for i, c in enumerate(s.candidates) if c.families[keep]]
-        if len(idx) == len(s.candidates):
+        if len(idx) == len(s.candidates) and not any(c.families[1 - keep] for c in s.candidates):
             out.append(s)
             continue
         if not idx:
             continue
         judged = len(s.gains) == len(s.candidates)
-        s.candidates = [s.candidates[i] for i in idx]
+        s.candidates = [_only_family(s.candidates[i], keep) for i in idx]
         if judged:
             s.gains = [s.gains[i] for i in idx]
         out.append(s)
     return out
+
+
+def _only_family(c, keep: int):
+    """The candidate with only the rows of family ``keep`` (its source is then one of them)."""
+    if not c.families[1 - keep]:
+        return c
+    rows = tuple(r for r in c.rows if (r.relation == "learned") == (keep == 1))
+    fam = (c.families[0], 0.0) if keep == 0 else (0.0, c.families[1])
+    return replace(c, rows=rows, prior=fam[keep], families=fam)
 
 
 def _label(s: Span) -> str:

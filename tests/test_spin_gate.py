@@ -1,0 +1,102 @@
+"""The spin gate: assume_spun, edits withheld in the open, wordfix.detect, and the two spinner families."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import wordfix
+from wordfix import apply_edits
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = (ROOT / "examples" / "seed_spun_article.txt").read_text(encoding="utf-8")
+# The first lines of the real spun post: short, and judged below the gate on their own.
+SHORT = "\n".join(SEED.split("\n")[:8])
+NEGATIVE = json.loads((ROOT / "tests" / "test-cases" / "negative.json").read_text(encoding="utf-8"))
+# A paragraph in SpinBot's manner, written for this test (not from the SpinBot corpus).
+SPINBOT_LIKE = (
+    "Amid his rule, the more youthful sibling of the ruler utilized the old castle as his home. "
+    "He was likewise the child of a well known creator, and he composed numerous books about the "
+    "historical backdrop of the nation. Subsequent to his demise, his dad distributed a collection "
+    "of his letters, which incorporated a few sonnets about the war."
+)
+
+
+@pytest.fixture(scope="module")
+def restorer() -> wordfix.Restorer:
+    return wordfix.Restorer()
+
+
+def test_short_spun_text_below_the_gate_says_what_it_withheld(restorer):
+    r = restorer.restore(SHORT)
+    assert r.spin_score < r.spin_threshold == restorer.config.min_spin
+    assert r.text == SHORT and not r.edits
+    assert len(r.withheld) >= 5
+    assert apply_edits(SHORT, r.withheld) != SHORT
+    assert "withheld" in r.hint and f"{r.spin_score:.2f}" in r.hint and "--assume-spun" in r.hint
+    assert json.loads(r.to_json())["withheld"] == [e.to_dict() for e in r.withheld]
+
+
+def test_assume_spun_restores_what_was_withheld(restorer):
+    held = restorer.restore(SHORT).withheld
+    r = wordfix.Restorer(assume_spun=True).restore(SHORT)
+    assert r.spin_threshold == 0.0 and not r.withheld
+    assert [(e.start, e.after) for e in r.edits] == [(e.start, e.after) for e in held]
+    assert "never become" in r.text and "the same interests" in r.text
+    assert all(e.confidence >= r.edits[0].confidence * 0 + 0.5 for e in r.edits)  # min_confidence still applies
+
+
+@pytest.mark.parametrize("case", NEGATIVE, ids=[c["label"] for c in NEGATIVE])
+def test_assume_spun_leaves_clean_text_nearly_alone(case):
+    """--assume-spun on clean text still changes only what the model clearly prefers: never a
+    protected legitimate use, and at most a few edits per sentence."""
+    text = case["original"]
+    r = wordfix.Restorer(assume_spun=True).restore(text)
+    assert len(r.edits) <= max(1, len(text.split()) // 12), [(e.before, e.after) for e in r.edits]
+
+
+def test_clean_text_withholds_nothing_when_nothing_looks_spun(restorer):
+    clean = next(c["original"] for c in NEGATIVE if c["label"] == "python docs prose")
+    r = restorer.restore(clean)
+    assert r.text == clean and not r.edits and not r.withheld and r.hint == ""
+
+
+def test_detect_gives_a_probability_and_its_evidence(restorer):
+    d = restorer.detect(SEED)
+    assert d.spun and d.probability >= 0.99 and d.words > 400
+    assert d.evidence and d.evidence[0].log_ratio >= d.evidence[-1].log_ratio > 0
+    for e in d.evidence:
+        assert SEED[e.start : e.end] == e.spun or SEED[e.start : e.end].lower() == e.spun.lower()
+    assert d.probability == pytest.approx(restorer.restore(SEED).spin_score)
+    clean = wordfix.detect(next(c["original"] for c in NEGATIVE if c["label"] == "clean business blog"))
+    assert not clean.spun and clean.probability < 0.5
+    assert json.dumps(clean.to_dict())
+
+
+def test_the_two_families_are_told_apart(restorer):
+    seed = restorer.detect(SEED)
+    spinbot = restorer.detect(SPINBOT_LIKE)
+    assert seed.learned_share < 0.1 < 0.9 < spinbot.learned_share
+    r = restorer.restore(SPINBOT_LIKE)
+    assert r.edits and all("spinbot.tsv:" in e.source for e in r.edits)
+    assert "During his reign" in r.text or "during his reign" in r.text.lower()
+    s = restorer.restore(SEED)
+    assert not any("spinbot.tsv:" in e.source for e in s.edits)
+
+
+def test_cli_hint_and_assume_spun(tmp_path):
+    p = tmp_path / "short.txt"
+    p.write_text(SHORT, encoding="utf-8")
+    env = {"PYTHONPATH": str(ROOT / "src")}
+    run = [sys.executable, "-m", "wordfix", "fix", str(p)]
+    plain = subprocess.run(run, capture_output=True, text=True, env=env)
+    assert plain.returncode == 0 and plain.stdout == SHORT
+    assert "possible edits withheld; use --assume-spun" in plain.stderr
+    forced = subprocess.run([*run, "--assume-spun"], capture_output=True, text=True, env=env)
+    assert forced.returncode == 0 and "never become" in forced.stdout and "withheld" not in forced.stderr
+    bad = subprocess.run([*run, "--min-spin", "2"], capture_output=True, text=True, env=env)
+    assert bad.returncode == 2 and "min_spin" in bad.stderr
