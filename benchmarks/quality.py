@@ -647,6 +647,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="a wordfix.Restorer option, e.g. --option min_confidence=0.8 (repeatable)",
     )
     ap.add_argument("--no-seed", action="store_true", help="skip the seed-article row")
+    ap.add_argument(
+        "--real-articles",
+        type=int,
+        default=None,
+        help="SpinBot dev articles for the real-text sections printed first (default: real.py's; 0: none)",
+    )
     ap.add_argument("--out", help="also write the Markdown report here (e.g. benchmarks/results.md)")
     a = ap.parse_args(argv)
     registers = a.registers.split(",") if a.registers else corpus.registers()
@@ -665,10 +671,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = argv if argv is not None else sys.argv[1:]
     command = "python benchmarks/quality.py " + " ".join(shlex.quote(x) for x in args)
     text = report(res, command.strip(), a.split)
+    n_real = real_articles(a)
+    if n_real:  # real spun text is the yardstick: its sections come first
+        import real
+
+        ropts = {k: v for k, v in options.items() if k != "scorer" or v != "ngram"}
+        head = real.report(real.run(ropts, n_real, quick=a.quick), "(real sections of) " + command.strip())
+        head = head.replace("## Real spun text", "## Real spun text (the yardstick)", 1)
+        synthetic = "## Synthetic text (reference spinner; secondary: it draws from the tables the restorer reverses)"
+        text = f"{head}\n{synthetic}\n\n{text}"
     print(text)
     if a.out:
         Path(a.out).write_text(text, encoding="utf-8")
     return 0
+
+
+def real_articles(a) -> int:
+    if a.real_articles is not None:
+        return a.real_articles
+    import real
+
+    return 10 if a.quick else real.DEFAULT_ARTICLES
 
 
 def _parse_value(value: str):
