@@ -152,20 +152,22 @@ def detection(restorer, docs: Sequence[Doc]) -> dict:
         for s, o in zip(d.spun, d.original, strict=True):
             if len(o.split()) < 40:
                 continue
-            pos.append(restorer.restore(s).spin_score)
-            neg.append(restorer.restore(o).spin_score)
+            pos.append(restorer.detect(s).probability)
+            neg.append(restorer.detect(o).probability)
     if not pos:
         return {}
     # AUC by ranks (ties count half)
     wins = sum((p > n) + 0.5 * (p == n) for p in pos for n in neg)
     auc = wins / (len(pos) * len(neg))
-    th = restorer.config.min_spin
-    tp = sum(p >= th for p in pos)
-    fp = sum(n >= th for n in neg)
-    prec = tp / (tp + fp) if tp + fp else None
-    rec = tp / len(pos)
-    f1 = 2 * prec * rec / (prec + rec) if prec and rec else 0.0
-    return {"paragraphs": len(pos), "auc": auc, "threshold": th, "precision": prec, "recall": rec, "f1": f1}
+    out = {"paragraphs": len(pos), "auc": auc}
+    for key, th in (("detect", restorer.config.detect_threshold), ("gate", restorer.config.min_spin)):
+        tp = sum(p >= th for p in pos)
+        fp = sum(n >= th for n in neg)
+        prec = tp / (tp + fp) if tp + fp else None
+        rec = tp / len(pos)
+        f1 = 2 * prec * rec / (prec + rec) if prec and rec else 0.0
+        out[key] = {"threshold": th, "precision": prec, "recall": rec, "f1": f1}
+    return out
 
 
 def run(options: dict, n_articles: int, quick: bool) -> dict:
@@ -246,11 +248,15 @@ def report(res: dict, command: str) -> str:
         lines += ["", "False edits, examples: " + "; ".join(ex[:6])]
     d = res.get("detection")
     if d:
+        at = [
+            f"{label} {d[k]['threshold']}: precision {_pct(d[k]['precision'])}, recall {_pct(d[k]['recall'])}, "
+            f"F1 {d[k]['f1']:.3f}"
+            for k, label in (("detect", "wordfix.detect's threshold"), ("gate", "the editing gate min_spin"))
+        ]
         lines += [
             "",
-            f"Detection (spin score, SpinBot paragraphs ≥ 40 words vs their originals, {d['paragraphs']} each): "
-            f"AUC {d['auc']:.3f}; at the gate min_spin={d['threshold']}: precision {_pct(d['precision'])}, "
-            f"recall {_pct(d['recall'])}, F1 {d['f1']:.3f} (published Longformer detector: F1 0.997).",
+            f"Detection (`wordfix.detect`, SpinBot paragraphs ≥ 40 words vs their originals, {d['paragraphs']} "
+            f"each): AUC {d['auc']:.3f}; at {at[0]}; at {at[1]} (published Longformer detector: F1 0.997).",
         ]
     if not any(k in res for k, _ in ROWS):
         lines += ["", "(no real data found beside the project: ../shared/data is absent)"]

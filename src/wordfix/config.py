@@ -30,6 +30,10 @@ class Config:
                      the edits it holds back are listed in ``Restoration.withheld``.
     assume_spun:     the user knows the text is spun: skip the min_spin gate (the spin
                      rate is still estimated and min_confidence still applies).
+    detect_threshold: ``wordfix.detect`` calls a text spun at this posterior (0.5: the
+                     likelier answer; the editing gate min_spin is stricter). Measured on
+                     SpinBot dev paragraphs against their originals: precision 1.00, recall
+                     0.91, F1 0.95 (at 0.9: recall 0.85, F1 0.92).
     length_bonus:    log-probability credit per word of a hypothesis, against the
                      language model's preference for fewer words (as the word
                      insertion penalty of speech recognisers).
@@ -58,6 +62,7 @@ class Config:
     learned_spin_prior: float = 1e-3
     min_spin: float = 0.9
     assume_spun: bool = False
+    detect_threshold: float = 0.5
     length_bonus: float = 0.0
     type_evidence: bool = True
     neural_weight: float = 0.7

@@ -151,7 +151,7 @@ class Detection:
     words: int
     evidence: tuple[SpanEvidence, ...]  # the strongest spans, strongest first
     reason: str
-    threshold: float  # the restorer's gate (min_spin): at or above it the text is treated as spun
+    threshold: float  # at or above it the text is called spun (Config.detect_threshold)
 
     @property
     def spun(self) -> bool:

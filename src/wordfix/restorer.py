@@ -183,7 +183,7 @@ class Restorer:
         stages 1-4 only (tokenize, match, candidates, the document's spin estimate)."""
         text = check_text(text)
         if not text:
-            return Detection(0.0, 0.0, 0.0, 0, (), "empty text", self.config.min_spin)
+            return Detection(0.0, 0.0, 0.0, 0, (), "empty text", self.config.detect_threshold)
         with _gc_paused():
             parts = []
             for offset, chunk in _chunks(text, self.config.chunk_chars):
@@ -223,7 +223,7 @@ class Restorer:
             total if parts else 0,
             tuple(evidence[:DETECT_EVIDENCE]),
             reasons[0],
-            self.config.min_spin,
+            self.config.detect_threshold,
         )
 
     __call__ = restore
