@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from build_thesaurus_table import STOP_WORDS, Vocabulary, usable  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-MOBY_SHARE = 0.3
+MOBY_SHARE = 1.0
 FREQ_POWER = 0.5
 # Zipf frequencies (wordfreq) below which Moby pairs are left out. On the 508 one-word real
 # substitutions of ../shared/data/real-pairs, Moby lists 304 (2.5M pairs in all); with the
@@ -99,7 +99,7 @@ def build(path: Path, min_weight: float) -> tuple[list[tuple], dict]:
             key = (e, h)
             if key not in rows or rows[key][0] < w:
                 rows[key] = [w, f"moby {h}, entry {rank + 1}/{len(ents)} (word frequency {freq(e):.2g})"]
-    out = [(e, h, "similar", round(w, 4), "", note) for (e, h), (w, note) in rows.items()]
+    out = [(e, h, "similar", round(min(w, 1.0), 4), "", note) for (e, h), (w, note) in rows.items()]
     out.sort(key=lambda r: (r[0].lower(), -r[3], r[1]))
     stats["rows"] = len(out)
     stats["spun phrases"] = len({r[0].lower() for r in out})
