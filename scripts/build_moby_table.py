@@ -41,6 +41,8 @@ FREQ_POWER = 0.5
 # Single words only, on both sides: Moby's phrases (idioms, "gather around") added 0.6 points of
 # candidate recall on the real pairs (60.9% -> 60.3% without them) for 185k more rows, and they
 # split the posterior of multi-word spans ("electronic communication": media, email, messaging).
+CUT_FACTOR = 100.0  # as wordfix.candidates.CUT_FACTOR
+PER_SPUN = 40  # as the default max_candidates
 MIN_ZIPF_SPUN = 3.5
 MIN_ZIPF_ORIGINAL = 4.0
 
@@ -105,7 +107,19 @@ def build(path: Path, min_weight: float) -> tuple[list[tuple], dict]:
             key = (e, h)
             if key not in rows or rows[key][0] < w:
                 rows[key] = [w, f"moby {h}, entry {rank + 1}/{len(ents)} (word frequency {freq(e):.2g})"]
-    out = [(e, h, "similar", round(min(w, 1.0), 4), "", note) for (e, h), (w, note) in rows.items()]
+    # The restorer's relative cut (candidates.CUT_FACTOR, at most PER_SPUN), applied here with a
+    # context-free score prior x word frequency of the original, so Moby's long reversed lists
+    # cost neither memory nor lookup time for originals the cut would drop anyway.
+    by_spun: dict[str, list] = defaultdict(list)
+    for (e, h), (w, note) in rows.items():
+        by_spun[e.lower()].append((w * freq(h), e, h, w, note))
+    out = []
+    for group in by_spun.values():
+        group.sort(key=lambda x: (-x[0], x[2]))
+        floor = group[0][0] / CUT_FACTOR
+        kept = [x for x in group[:PER_SPUN] if x[0] >= floor]
+        stats["rows dropped: outside the cut"] += len(group) - len(kept)
+        out.extend((e, h, "similar", round(min(w, 1.0), 4), "", note) for _, e, h, w, note in kept)
     out.sort(key=lambda r: (r[0].lower(), -r[3], r[1]))
     stats["rows"] = len(out)
     stats["spun phrases"] = len({r[0].lower() for r in out})
@@ -118,7 +132,8 @@ HEADER = """\
 # Each row: a spinner replacing `original` could write `spun` (an entry of the original's Moby list).
 # weight = {share} * f(spun)^{power} / (sum of f^{power} over the original's list), f = wordfreq
 #   frequency: a low prior that shrinks with the length of the list; rows under {minw} dropped;
-#   pairs kept only with the spun word at Zipf >= {zs} and the original at >= {zo} (wordfreq).
+#   pairs kept only with the spun word at Zipf >= {zs} and the original at >= {zo} (wordfreq);
+#   per spun word, originals kept within a factor {cut} of the best weight x f(original), at most {per}.
 # relation: similar (Moby lists are not split by meaning or relation).
 # {stats}
 #
@@ -142,7 +157,7 @@ def main() -> int:
     rows, stats = build(path, a.min_weight)
     stat_line = "; ".join(f"{k}: {v}" for k, v in stats.items())
     with open(a.out, "w", encoding="utf-8") as f:
-        f.write(HEADER.format(zs=MIN_ZIPF_SPUN, zo=MIN_ZIPF_ORIGINAL, share=MOBY_SHARE, power=FREQ_POWER, minw=a.min_weight, stats=stat_line))
+        f.write(HEADER.format(cut=CUT_FACTOR, per=PER_SPUN, zs=MIN_ZIPF_SPUN, zo=MIN_ZIPF_ORIGINAL, share=MOBY_SHARE, power=FREQ_POWER, minw=a.min_weight, stats=stat_line))
         for entry, head, rel, w, pos, src in rows:
             f.write(f"{entry}\t{head}\t{rel}\t{w}\t{pos}\t\t{src}\n")
     print(stat_line)
