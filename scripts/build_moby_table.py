@@ -135,6 +135,8 @@ HEADER = """\
 #   pairs kept only with the spun word at Zipf >= {zs} and the original at >= {zo} (wordfreq);
 #   per spun word, originals kept within a factor {cut} of the best weight x f(original), at most {per}.
 # relation: similar (Moby lists are not split by meaning or relation).
+# Measured (benchmarks/pool.py, ../shared/data/real-pairs, 690 real substitutions): candidate recall
+#   58.3% without this table, 64.8% with it; median candidates per substitution 14 -> 28.
 # {stats}
 #
 # Licence of the data: the Moby lexicon project (Grady Ward) placed the Moby Thesaurus in the
