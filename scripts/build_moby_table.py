@@ -90,7 +90,11 @@ def build(path: Path, min_weight: float) -> tuple[list[tuple], dict]:
         if not vocab.known(h):
             stats["roots dropped: the language model cannot judge them"] += 1
             continue
-        ents = [e for e in dict.fromkeys(entries) if " " not in e and usable(e, h) and zipf_frequency(e, "en") >= MIN_ZIPF_SPUN]
+        ents = [
+            e
+            for e in dict.fromkeys(entries)
+            if " " not in e and usable(e, h) and zipf_frequency(e, "en") >= MIN_ZIPF_SPUN
+        ]
         if not ents:
             continue
         scores = [freq(e) ** FREQ_POWER for e in ents]
@@ -159,7 +163,18 @@ def main() -> int:
     rows, stats = build(path, a.min_weight)
     stat_line = "; ".join(f"{k}: {v}" for k, v in stats.items())
     with open(a.out, "w", encoding="utf-8") as f:
-        f.write(HEADER.format(cut=CUT_FACTOR, per=PER_SPUN, zs=MIN_ZIPF_SPUN, zo=MIN_ZIPF_ORIGINAL, share=MOBY_SHARE, power=FREQ_POWER, minw=a.min_weight, stats=stat_line))
+        f.write(
+            HEADER.format(
+                cut=CUT_FACTOR,
+                per=PER_SPUN,
+                zs=MIN_ZIPF_SPUN,
+                zo=MIN_ZIPF_ORIGINAL,
+                share=MOBY_SHARE,
+                power=FREQ_POWER,
+                minw=a.min_weight,
+                stats=stat_line,
+            )
+        )
         for entry, head, rel, w, pos, src in rows:
             f.write(f"{entry}\t{head}\t{rel}\t{w}\t{pos}\t\t{src}\n")
     print(stat_line)

@@ -49,8 +49,13 @@ RELATION_WEIGHT = {  # synonym > generic > similar > related > derived (NOTES.md
     "also-see": 0.15,
     "derived": 0.1,
 }
-TABLE_RELATION = {"synonym": "synonym", "generic": "generic", "similar": "similar", "also-see": "related",
-                  "derived": "related"}
+TABLE_RELATION = {
+    "synonym": "synonym",
+    "generic": "generic",
+    "similar": "similar",
+    "also-see": "related",
+    "derived": "related",
+}
 POS = (("n", "noun"), ("v", "verb"), ("a", "adj"), ("s", "adj"), ("r", "adv"))
 
 
@@ -61,7 +66,7 @@ def _name(lemma) -> str:
 def _ordered(lemmas, exclude: str) -> list:
     """Lemmas by sense-tagged count (highest first), WordNet's order among equals."""
     out, seen = [], {exclude.lower()}
-    for i, lem in sorted(enumerate(lemmas), key=lambda x: (-x[1].count(), x[0])):
+    for _, lem in sorted(enumerate(lemmas), key=lambda x: (-x[1].count(), x[0])):
         n = _name(lem)
         if n.lower() not in seen:
             seen.add(n.lower())
@@ -116,7 +121,7 @@ def build(root: str, min_weight: float) -> tuple[list[tuple], dict]:
                 continue
             rank: dict[str, int] = defaultdict(int)
             raw = []
-            for e, rel, epos, cnt in ents:
+            for _e, rel, _epos, _cnt in ents:
                 raw.append(RELATION_WEIGHT[rel] * RANK_DECAY ** rank[rel])
                 rank[rel] += 1
             norm = sum(raw)
@@ -126,8 +131,7 @@ def build(root: str, min_weight: float) -> tuple[list[tuple], dict]:
                 w = p_sense * r / norm * penalty
                 row_pos = pos if epos == pos else ""
                 key = (e, h, row_pos)
-                note = (f"wordnet {h} ({pos}) sense {i + 1}/{k} {lem.synset().name()}, {rel} "
-                        f"{e!r} (tagged count {cnt})")
+                note = f"wordnet {h} ({pos}) sense {i + 1}/{k} {lem.synset().name()}, {rel} {e!r} (tagged count {cnt})"
                 if key in rows:
                     rows[key][0] += w
                 else:
@@ -183,8 +187,17 @@ def main() -> int:
     stat_line = "; ".join(f"{k}: {v}" for k, v in stats.items())
     relw = ", ".join(f"{k} {v}" for k, v in RELATION_WEIGHT.items())
     with open(a.out, "w", encoding="utf-8") as f:
-        f.write(HEADER.format(src=a.wordnet, multi=MULTI_WORD, first=FIRST_SENSE, relw=relw, decay=RANK_DECAY,
-                              minw=a.min_weight, stats=stat_line))
+        f.write(
+            HEADER.format(
+                src=a.wordnet,
+                multi=MULTI_WORD,
+                first=FIRST_SENSE,
+                relw=relw,
+                decay=RANK_DECAY,
+                minw=a.min_weight,
+                stats=stat_line,
+            )
+        )
         for entry, head, rel, w, pos, src in rows:
             f.write(f"{entry}\t{head}\t{rel}\t{w}\t{pos}\t\t{src}\n")
     print(stat_line)

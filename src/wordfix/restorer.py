@@ -272,6 +272,7 @@ def _screen(scorer, sample: list, c: Config, prior_logodds: float, n_words: int)
     short = [Span(s.start, s.end, shortlist(s.candidates, SCREEN_CANDIDATES), s.text, s.lam_factor) for s in sample]
     return estimate(span_log_ratios(scorer, short, c.lm_weight), prior_logodds, n_words)
 
+
 _default: Restorer | None = None
 _default_lock = threading.Lock()
 
