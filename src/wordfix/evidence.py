@@ -43,12 +43,15 @@ class SpinEstimate:
     log_lr_learned: float = 0.0
 
 
-def span_log_ratios(scorer: ContextScorer, spans: list[Span], lm_weight: float) -> list[tuple[float, float, Span]]:
+def span_log_ratios(
+    scorer: ContextScorer, spans: list[Span], lm_weight: float, known: dict[tuple[int, int], float] | None = None
+) -> list[tuple[float, float, Span]]:
     """log R for each span with its neighbours left as they are, once over the
     candidates of learned rows and once over the others (-inf where a family has none).
 
     Also stores each candidate's weighted language-model gain over keeping the span
-    in ``span.gains``; the decoder reuses them for spans that stand alone.
+    in ``span.gains``; the decoder reuses them for spans that stand alone. ``known``:
+    gains already computed, by (id of the span, id of the candidate).
     """
     out = []
     emit, tail, log, exp = scorer.emit, scorer.tail, math.log, math.exp
@@ -58,9 +61,12 @@ def span_log_ratios(scorer: ContextScorer, spans: list[Span], lm_weight: float) 
         keep_lp = lp + tail(st, s.end)
         gains = []
         terms: tuple[list[float], list[float]] = ([], [])
+        sid = id(s)
         for c in s.candidates:
-            st, lp = emit(hist, c.lm)
-            g = lm_weight * (lp + tail(st, s.end) - keep_lp)
+            g = known.get((sid, id(c))) if known is not None else None
+            if g is None:
+                st, lp = emit(hist, c.lm)
+                g = lm_weight * (lp + tail(st, s.end) - keep_lp)
             gains.append(g)
             pa, pb = c.families
             if pa:

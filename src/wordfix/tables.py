@@ -423,6 +423,9 @@ _SOURCE_KINDS = (
     ("real spun pages", "real spun pages"),
     ("PPS", "Problematic Paper Screener"),
     ("mythes", "mythes-en-us"),
+    ("moby ", "Moby thesaurus"),
+    ("real pairs", "real-pair documents (../shared/data/real-pairs)"),
+    ("learned:", "learned from spun/original pairs (wordfix learn)"),
     ("issue #", "the project's issues"),
     ("NOTES", "NOTES.md"),
 )
