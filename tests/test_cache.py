@@ -8,27 +8,7 @@ import json
 import os
 import pickle
 
-from hypothesis import HealthCheck, settings
-
 from wordfix.batch import restorer_for
-
-TAIL = (
-    " We ne'er ascertain those that conjointly square measure obsessed with it, however the sole metric"
-    " within the finish that basically counts is revenue."
-)
-SPUN = "They area unit Associate in Nursing example, and it is a similar story." + TAIL + "\n"
-FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-
-
-def restored(text: str) -> str:
-    return restorer_for().restore(text).text
-
-
-def strict_json(line: str) -> object:
-    def bad(name: str) -> object:
-        raise ValueError(name)
-
-    return json.loads(line, parse_constant=bad)
 
 
 # -- 14. table check names the right line -------------------------------------------------------

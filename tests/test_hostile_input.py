@@ -12,30 +12,13 @@ import os
 import sys
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hostile import FAST, SPUN, restored, strict_json
+from hypothesis import given
 from hypothesis import strategies as st
 
 from wordfix import cli
 from wordfix.batch import restorer_for
 from wordfix.review import build_page, decisions_document
-
-TAIL = (
-    " We ne'er ascertain those that conjointly square measure obsessed with it, however the sole metric"
-    " within the finish that basically counts is revenue."
-)
-SPUN = "They area unit Associate in Nursing example, and it is a similar story." + TAIL + "\n"
-FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-
-
-def restored(text: str) -> str:
-    return restorer_for().restore(text).text
-
-
-def strict_json(line: str) -> object:
-    def bad(name: str) -> object:
-        raise ValueError(name)
-
-    return json.loads(line, parse_constant=bad)
 
 
 def test_jsonl_with_surrogate_escapes_is_written_as_valid_json(tmp_path):

@@ -5,34 +5,16 @@ modest sizes; the large-input figures are in benchmarks/large_input.py.
 
 from __future__ import annotations
 
-import json
 import time
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hostile import FAST, SPUN, restored
+from hypothesis import given
 from hypothesis import strategies as st
 
 import wordfix
 from wordfix.batch import restorer_for
 from wordfix.tokenize import tokenize
-
-TAIL = (
-    " We ne'er ascertain those that conjointly square measure obsessed with it, however the sole metric"
-    " within the finish that basically counts is revenue."
-)
-SPUN = "They area unit Associate in Nursing example, and it is a similar story." + TAIL + "\n"
-FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-
-
-def restored(text: str) -> str:
-    return restorer_for().restore(text).text
-
-
-def strict_json(line: str) -> object:
-    def bad(name: str) -> object:
-        raise ValueError(name)
-
-    return json.loads(line, parse_constant=bad)
 
 
 # -- 7. str subclasses ----------------------------------------------------------------------
