@@ -53,8 +53,8 @@ def peak_rss_mb() -> float:
 
 
 def find_data(arg: str | None) -> Path:
-    """The folder with the seed article: --data, $WORDFIX_SHARED_DATA, ../shared/data, /work/shared/data."""
-    candidates = [arg, os.environ.get("WORDFIX_SHARED_DATA"), ROOT.parent / "shared" / "data", "/work/shared/data"]
+    """The folder with the seed article: --data, $WORDFIX_SHARED_DATA, or ../shared/data beside the project."""
+    candidates = [arg, os.environ.get("WORDFIX_SHARED_DATA"), ROOT.parent / "shared" / "data"]
     for c in candidates:
         if c and (Path(c) / SPUN_FILE).is_file():
             return Path(c)

@@ -12,7 +12,7 @@ the technical registers) and restored with ``wordfix.Restorer``. Reported:
   (substitutions fully restored), from a word alignment of restored and original text
   (rapidfuzz ``Levenshtein.opcodes``);
 - residual error: word edit distance(restored, original) / distance(spun, original), tokenised
-  like ``/work/shared/tools/residual.py`` (1 = nothing repaired, 0 = all, > 1 = made worse);
+  like the owners' ``../shared/tools/residual.py`` (1 = nothing repaired, 0 = all, > 1 = made worse);
 - false edits per 10,000 words on the clean documents themselves, and documents changed;
 - calibration: precision of edits with confidence >= 0.9, and a reliability table;
 - speed of ``restore`` on spun and on clean text;
@@ -64,7 +64,7 @@ QUICK_WORDS = 1500  # words per register in --quick
 CONFIDENCE_BINS = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 1.0001)
 HIGH_CONFIDENCE = 0.9
 
-# Tokens exactly as /work/shared/tools/residual.py makes them (lower-cased words and
+# Tokens exactly as ../shared/tools/residual.py makes them (lower-cased words and
 # punctuation), with their character offsets.
 _TOK = re.compile(r"\w+(?:'\w+)?|[^\w\s]")
 

@@ -1,8 +1,8 @@
 """A reference thesaurus spinner: spins clean text the way free "article rewriter" sites do.
 
 It exists so the benchmark has spun text whose original is known exactly, word by word. It
-imitates the real spinner seen in ``/work/shared/data/seed_spun_article.txt`` (and the research
-notes in ``/work/research/``), not any table of the restorer:
+imitates the real spinner seen in ``../shared/data/seed_spun_article.txt`` (and research notes kept
+outside the repository), not any table of the restorer:
 
 - content words are looked up in the MyThes thesaurus (``mythes-en-us``; multiword headwords
   first, longest match first) and replaced by an entry of an early meaning of a plausible part of
@@ -104,7 +104,7 @@ ARTIFACTS: dict[str, list[tuple[str, float]]] = {
 ARTIFACT_FACTOR = {"us": 0.3}
 
 # Closed-class and phrase swaps: (original phrase) -> [(spun phrase, weight)], factor. From the
-# seed article (NOTES.md) and a handful seen in /work/research/findings.md. Deliberately modest.
+# seed article (NOTES.md) and a handful seen in research notes kept outside the repository. Deliberately modest.
 SWAPS: dict[str, tuple[list[tuple[str, float]], float]] = {
     "can": ([("will", 3), ("may", 1)], 0.9),
     "they can": ([("they'll", 1)], 0.6),
