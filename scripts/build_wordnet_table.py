@@ -35,7 +35,7 @@ from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_thesaurus_table import STOP_WORDS, Vocabulary, usable  # noqa: E402
+from build_thesaurus_table import STOP_WORDS, Vocabulary, stat_line, usable, write_table  # noqa: E402
 from wordnet import DEFAULT_ROOT, open_wordnet  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -184,23 +184,22 @@ def main() -> int:
         print(f"{a.wordnet}/data.noun is missing: apt-get install wordnet-base", file=sys.stderr)
         return 1
     rows, stats = build(a.wordnet, a.min_weight)
-    stat_line = "; ".join(f"{k}: {v}" for k, v in stats.items())
+    line = stat_line(stats)
     relw = ", ".join(f"{k} {v}" for k, v in RELATION_WEIGHT.items())
-    with open(a.out, "w", encoding="utf-8") as f:
-        f.write(
-            HEADER.format(
-                src=a.wordnet,
-                multi=MULTI_WORD,
-                first=FIRST_SENSE,
-                relw=relw,
-                decay=RANK_DECAY,
-                minw=a.min_weight,
-                stats=stat_line,
-            )
-        )
-        for entry, head, rel, w, pos, src in rows:
-            f.write(f"{entry}\t{head}\t{rel}\t{w}\t{pos}\t\t{src}\n")
-    print(stat_line)
+    write_table(
+        a.out,
+        HEADER.format(
+            src=a.wordnet,
+            multi=MULTI_WORD,
+            first=FIRST_SENSE,
+            relw=relw,
+            decay=RANK_DECAY,
+            minw=a.min_weight,
+            stats=line,
+        ),
+        rows,
+    )
+    print(line)
     return 0
 
 
