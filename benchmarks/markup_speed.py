@@ -34,6 +34,9 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "src"))
 SHARED = ROOT.parent / "shared" / "data"
+
+from speed import best_of  # noqa: E402  (benchmarks/ is the script's folder, first on sys.path)
+
 MD_ESCAPE = set("\\`*_[]<>#|!&")
 
 
@@ -99,15 +102,6 @@ def unescape(s: str, fmt: str) -> str:
         out.append(s[i])
         i += 1
     return "".join(out)
-
-
-def best_of(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def speed(r, name: str, paras: list[str], repeat: int) -> None:
