@@ -309,35 +309,32 @@ def from_pairs(
         pool.close()
         pool.join()
 
-    # pass 1: single-unit rules are known on their own; pass 2 splits longer blocks with them
-    known: set[tuple[tuple[str, ...], tuple[str, ...]]] = set()
+    # the differing blocks with shared edge punctuation stripped, counted once
+    subs: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+    rewritten_words = 0
     for bl in raw_blocks:
         for sp, orig in bl:
+            rewritten_words += sum(1 for t in orig if t[:1].isalnum())
             sp, orig = _strip_punct(sp, orig)
-            if len(sp) == 1 and len(orig) == 1:
-                known.add((sp, orig))
+            if sp and orig:
+                subs.append((sp, orig))
+    n_subs = len(subs)
+    # single-unit blocks are rules known on their own; they split the longer blocks
+    known = {(sp, orig) for sp, orig in subs if len(sp) == 1 and len(orig) == 1}
+    # a/an alone follows the next word: the decoder re-derives it
+    swaps = [(sp, orig) for sp, orig in subs if not (set(sp) <= _ARTICLES and set(orig) <= _ARTICLES)]
     # two rounds: rules found by segmenting blocks in the first help segment the others
     for _round in range(2):
         counts: Counter[tuple[tuple[str, ...], tuple[str, ...]]] = Counter()
-        n_subs = 0
-        rewritten_words = 0
         block_rules: list[list[tuple[tuple[str, ...], tuple[str, ...]]]] = []
-        for bl in raw_blocks:
-            for sp, orig in bl:
-                rewritten_words += sum(1 for t in orig if t[:1].isalnum())
-                sp, orig = _strip_punct(sp, orig)
-                if not sp or not orig:
-                    continue
-                n_subs += 1
-                if set(sp) <= _ARTICLES and set(orig) <= _ARTICLES:
-                    continue  # a/an follows the next word: the decoder re-derives it
-                rules = [
-                    r
-                    for r in _split(sp, orig, known, max_phrase)
-                    if _usable(r[0]) and _usable(r[1]) and not (set(r[0]) | set(r[1])) <= _ARTICLES
-                ]
-                block_rules.append(rules)
-                counts.update(set(rules))
+        for sp, orig in swaps:
+            rules = [
+                r
+                for r in _split(sp, orig, known, max_phrase)
+                if _usable(r[0]) and _usable(r[1]) and not (set(r[0]) | set(r[1])) <= _ARTICLES
+            ]
+            block_rules.append(rules)
+            counts.update(set(rules))
         known |= {r for r, k in counts.items() if k >= 2}
     rate = min(0.9, max(1e-3, rewritten_words / max(n_words, 1)))
     kept = {r: k for r, k in counts.items() if k >= min_count}
