@@ -75,10 +75,10 @@ def channel(
     The type's rate is the smoothed mean of what the other occurrences say on their own
     (an empirical-Bayes estimate), so many weak hints do not add up to certainty.
     """
+    fa, fb = families
     for s in spans:
         sl = min(LAM_MAX, lam * s.lam_factor)
         s.keep = math.log1p(-sl)
-        fa, fb = families
         s.chan = [math.log(sl * max(fa * c.families[0], fb * c.families[1])) for c in s.candidates]
     if not type_evidence:
         return

@@ -39,8 +39,6 @@ class SpinEstimate:
     example: str  # the span with the strongest evidence, "spun → original"
     reason: str
     learned_share: float = 0.0  # weight of the learned-channel family (see ``family_factors``)
-    log_lr_thesaurus: float = 0.0  # each family's own log likelihood ratio, at its own rate
-    log_lr_learned: float = 0.0
 
 
 def span_log_ratios(
@@ -141,7 +139,7 @@ def estimate(log_ratios: list[tuple[float, float, Span]], priors: tuple[float, f
         f"(strongest: {ex}); "
         f"spin rate {best_l:.2f}, log-likelihood ratio {best_ll:+.1f} over {n_words} words{family}"
     )
-    return SpinEstimate(prob, best_l, best_ll, len(log_ratios), strong, ex, reason, share, ll_a, ll_b)
+    return SpinEstimate(prob, best_l, best_ll, len(log_ratios), strong, ex, reason, share)
 
 
 def family_factors(share: float) -> tuple[float, float]:
@@ -184,6 +182,11 @@ def _only_family(c, keep: int):
     return replace(c, rows=rows, prior=fam[keep], families=fam)
 
 
-def _label(s: Span) -> str:
+def best_candidate(s: Span):
+    """The candidate that explains a judged span best on its own (gain + log prior)."""
     best = max(range(len(s.candidates)), key=lambda i: s.gains[i] + math.log(s.candidates[i].prior))
-    return f"{s.text} → {s.candidates[best].text}"
+    return s.candidates[best]
+
+
+def _label(s: Span) -> str:
+    return f"{s.text} → {best_candidate(s).text}"

@@ -15,7 +15,15 @@ from typing import TYPE_CHECKING
 from .candidates import Candidate, CandidateGenerator, Span, build_spans, shortlist
 from .config import FORMATS, Config
 from .decide import Decision, decide, sentence_start_factors
-from .evidence import FAMILY_FLOOR, SpinEstimate, estimate, family_factors, keep_families, span_log_ratios
+from .evidence import (
+    FAMILY_FLOOR,
+    SpinEstimate,
+    best_candidate,
+    estimate,
+    family_factors,
+    keep_families,
+    span_log_ratios,
+)
 from .match import content_sequence, find_matches
 from .rescore import rescore
 from .restoration import Alternative, Detection, Edit, Restoration, SpanEvidence, apply_edits
@@ -197,10 +205,7 @@ class Restorer:
                 stride = max(1, -(-len(spans) // EVIDENCE_SPANS))
                 sample = spans[::stride]
                 if self.config.max_candidates > SCREEN_CANDIDATES:  # judged as restore judges it
-                    sample = [
-                        Span(s.start, s.end, shortlist(s.candidates, SCREEN_CANDIDATES), s.text, s.lam_factor)
-                        for s in sample
-                    ]
+                    sample = _screen_spans(sample)
                 log_ratios = span_log_ratios(scorer, sample, self.config.lm_weight)
                 est = estimate(log_ratios, (self.config.spin_prior, self.config.learned_spin_prior), n_words)
                 parts.append((n_words, est, log_ratios, offset, units, seq))
@@ -217,9 +222,8 @@ class Restorer:
                 lr = math.log(max(1e-300, fa * math.exp(la) + fb * math.exp(lb)))
                 if lr <= 0:
                     continue
-                best = max(range(len(s.candidates)), key=lambda i: s.gains[i] + math.log(s.candidates[i].prior))
                 a, b = units[seq[s.start]].start, units[seq[s.end - 1]].end
-                evidence.append(SpanEvidence(a + offset, b + offset, s.text, s.candidates[best].text, round(lr, 3)))
+                evidence.append(SpanEvidence(a + offset, b + offset, s.text, best_candidate(s).text, round(lr, 3)))
         evidence.sort(key=lambda e: -e.log_ratio)
         reasons = [e.reason for _, e, *_ in parts if e is not None] or ["no spans any table lists"]
         return Detection(
@@ -444,8 +448,13 @@ def _screen(scorer, sample: list, c: Config, priors: tuple[float, float], n_word
     """The spin estimate on the top candidates of each span (None when the lists are no longer)."""
     if c.max_candidates <= SCREEN_CANDIDATES:
         return None
-    short = [Span(s.start, s.end, shortlist(s.candidates, SCREEN_CANDIDATES), s.text, s.lam_factor) for s in sample]
+    short = _screen_spans(sample)
     return _Screen(estimate(span_log_ratios(scorer, short, c.lm_weight), priors, n_words), short, sample)
+
+
+def _screen_spans(spans: list[Span]) -> list[Span]:
+    """Copies of the spans with each family's SCREEN_CANDIDATES best candidates."""
+    return [Span(s.start, s.end, shortlist(s.candidates, SCREEN_CANDIDATES), s.text, s.lam_factor) for s in spans]
 
 
 def _screened_gains(screen: _Screen | None) -> dict[tuple[int, int], float] | None:
