@@ -26,6 +26,7 @@ from wordfix.review import (
     decisions_document,
     interactive_review,
     page_data,
+    proposals,
     script_json,
     text_sha256,
 )
@@ -169,6 +170,34 @@ def test_review_command_writes_the_page(tmp_path: Path, spun_text: str) -> None:
 # -- decisions and apply --------------------------------------------------------------------
 
 
+def test_withheld_edits_are_on_the_page_and_start_rejected(spun_text: str) -> None:
+    """A gate stricter than any posterior holds every edit back: the page still shows them,
+    rejected by the gate, and an editor's accepted ones apply (issue: nothing withheld in silence)."""
+    r = wordfix.Restorer(min_spin=1.0).restore(spun_text)
+    assert r.edits == () and len(r.withheld) >= 8 and r.text == spun_text
+    page = build_page(r, name="seed.txt")
+    p, data = parse(page)
+    assert len(p.edits) == len(r.withheld) == len(data["edits"])
+    assert {a["data-state"] for a in p.edits} == {"reject"} and all(e["withheld"] for e in data["edits"])
+    assert "looks clean" in page and f"{len(r.withheld)} possible edits start rejected" in page
+    doc = json.loads(json.dumps(decisions_document(r, [], name="seed.txt")))
+    assert {e["decision"] for e in doc["edits"]} == {REJECT} and {e["by"] for e in doc["edits"]} == {"spin gate"}
+    assert apply_decisions(spun_text, doc, r).text == spun_text  # rejected: nothing applied
+    doc["edits"][2]["decision"] = ACCEPT
+    w = r.withheld[2]
+    expected = spun_text[: w.start] + w.after + spun_text[w.end :]
+    assert apply_decisions(spun_text, doc, r).text == expected
+    assert proposals(r) == r.withheld
+
+
+def test_terminal_review_marks_withheld_edits(spun_text: str) -> None:
+    r = wordfix.Restorer(min_spin=1.0).restore(spun_text)
+    decisions, shown = run_terminal("y\n" + "n\n" * (len(r.withheld) - 1), r)
+    assert len(decisions) == len(r.withheld) and shown.count("withheld by the spin gate") == len(r.withheld)
+    first = min(range(len(r.withheld)), key=lambda i: r.withheld[i].start)
+    assert [d.index for d in decisions if d.decision == ACCEPT] == [first]
+
+
 def _decide(r: Restoration, accept: set[int], **custom: str) -> list[Decision]:
     return [
         Decision(i, e, ACCEPT if i in accept else REJECT, custom.get(f"e{i}"), "hand") for i, e in enumerate(r.edits)
@@ -273,7 +302,7 @@ CHANGES = [("area unit", "are", 0.99), ("Associate in Nursing", "an", 0.97), ("a
 
 
 def run_terminal(answers: str, r: Restoration | None = None, **kw) -> tuple[list[Decision], str]:
-    r = r or spun(SENTENCE, CHANGES)
+    r = spun(SENTENCE, CHANGES) if r is None else r
     ui = io.StringIO()
     return interactive_review(r, io.StringIO(answers), ui, **kw), ui.getvalue()
 

@@ -19,16 +19,22 @@ same shape; ``apply`` reads the keys marked *)::
       "threshold": float | null,                       # the page's confidence slider, if used
       "summary": {"accepted": int, "rejected": int, "undecided": int, "total": int},
       "edits": [                                       # * every proposed edit, by index
-        {"index": int,                                 # * position in Restoration.edits
+        {"index": int,                                 # * position in Restoration.edits, then
+                                                       #   Restoration.withheld (see proposals)
          "start": int, "end": int,                     # * character offsets into the input
          "before": str,                                # * input[start:end]
          "proposed": str,                              # what wordfix proposed
          "after": str,                                 # * the replacement to apply if accepted
          "confidence": float, "source": str,           # as in the restoration
          "decision": "accept" | "reject" | "undecided",  # *
-         "by": "hand" | "threshold" | "bulk" | null}   # how it was decided
+         "by": "hand" | "threshold" | "bulk" | "spin gate" | null}  # how it was decided
       ]
     }
+
+When the spin gate held every edit back (the text looked clean, ``Restoration.withheld``),
+the review still shows them, as suggestions that start rejected (``"by": "spin gate"``):
+an editor who knows the text is spun accepts them one by one, and nothing is withheld
+in silence.
 
 ``after`` differs from ``proposed`` when the editor picked another alternative or typed
 a replacement. The SHA-256 is that of the file's bytes when the file is UTF-8; files are
@@ -70,10 +76,26 @@ def text_sha256(text: str) -> str:
 
 # -- decisions ------------------------------------------------------------------------
 
+GATE = "spin gate"  # ``by`` of the withheld edits' initial decision
+
+
+def proposals(r: Restoration) -> tuple[Edit, ...]:
+    """What a review decides on, by index: the restoration's edits, then the edits the
+    spin gate withheld (which start rejected)."""
+    return r.edits + r.withheld
+
+
+def initial_decision(r: Restoration, index: int, e: Edit) -> Decision:
+    """How edit ``index`` of ``proposals(r)`` starts: undecided, or rejected by the gate."""
+    if index >= len(r.edits):
+        return Decision(index, e, REJECT, by=GATE)
+    return Decision(index, e)
+
 
 @dataclass(frozen=True, slots=True)
 class Decision:
-    """What an editor decided about one edit (``index`` into ``Restoration.edits``).
+    """What an editor decided about one edit (``index`` into
+    ``proposals(r)``: the edits, then the withheld ones).
 
     ``after`` is the text to use when accepted: the proposed one unless the editor
     chose an alternative or typed one. ``by`` says how: "hand", "threshold", "bulk".
@@ -97,8 +119,8 @@ def decisions_document(
     Decision are written as undecided."""
     by_index = {d.index: d for d in decisions}
     edits = []
-    for i, e in enumerate(r.edits):
-        d = by_index.get(i, Decision(i, e))
+    for i, e in enumerate(proposals(r)):
+        d = by_index.get(i) or initial_decision(r, i, e)
         edits.append(
             {
                 "index": i,
@@ -228,12 +250,13 @@ def apply_decisions(text: str, doc: dict, proposed: Restoration | None = None) -
 
 def _check_proposed(where: str, index: int, x: dict, proposed: Restoration) -> None:
     """Refuse an entry that is not the edit wordfix proposed at ``index``."""
-    if not 0 <= index < len(proposed.edits):
+    offered = proposals(proposed)
+    if not 0 <= index < len(offered):
         raise DecisionsError(
-            f"{where}: wordfix proposes {len(proposed.edits)} edits for this text, there is no edit {index} "
+            f"{where}: wordfix proposes {len(offered)} edits for this text, there is no edit {index} "
             "(was the review made with other --table/--protect options?)"
         )
-    e = proposed.edits[index]
+    e = offered[index]
     got = (x.get("start"), x.get("end"), x.get("before"), x.get("proposed"))
     if got != (e.start, e.end, e.before, e.after):
         raise DecisionsError(
@@ -268,7 +291,7 @@ def alternative_text(e: Edit, text: str, source: str) -> str:
 
 def _display_order(r: Restoration) -> list[tuple[int, Edit]]:
     """Edits with their indices in input order; refuses overlapping edits."""
-    order = sorted(enumerate(r.edits), key=lambda ie: (ie[1].start, ie[1].end))
+    order = sorted(enumerate(proposals(r)), key=lambda ie: (ie[1].start, ie[1].end))
     for (_, a), (_, b) in pairwise(order):
         if b.start < a.end:
             raise ValueError(f"edits overlap at {b.start}: {a.before!r} and {b.before!r}")
@@ -297,6 +320,7 @@ def page_data(r: Restoration, name: str = "") -> dict:
                 "after": e.after,
                 "confidence": e.confidence,
                 "source": e.source,
+                "withheld": i >= len(r.edits),
                 "alternatives": [
                     {
                         "text": a.text,
@@ -350,11 +374,12 @@ def _document_html(r: Restoration) -> str:
         out.append('</div><div class="line">'.join(visible_html(line) for line in text.split("\n")))
 
     pos = 0
-    for k, (_, e) in enumerate(_display_order(r)):
+    for k, (i, e) in enumerate(_display_order(r)):
         plain(r.original[pos : e.start])
         low = " low" if e.confidence < LOW_CONFIDENCE else ""
+        state = initial_decision(r, i, e).decision
         out.append(
-            f'<span class="edit{low}" data-k="{k}" data-state="undecided" tabindex="{0 if k == 0 else -1}">'
+            f'<span class="edit{low}" data-k="{k}" data-state="{state}" tabindex="{0 if k == 0 else -1}">'
             f'<del dir="auto">{visible_html(e.before)}</del><ins dir="auto">{visible_html(e.after)}</ins></span>'
         )
         pos = e.end
@@ -372,11 +397,20 @@ def _template() -> str:
 def build_page(r: Restoration, *, name: str = "", title: str | None = None) -> str:
     """The review page for ``r`` as one self-contained HTML document."""
     spin = f"Spin score {r.spin_score:.2f}" + (f": {r.spin_reason}" if r.spin_reason else "")
+    if r.withheld:
+        n = len(r.withheld)
+        spin += (
+            f" — The text looks clean (spin {r.spin_score:.2f} < {r.spin_threshold:.2f}), so {n} possible "
+            f"edit{'s' if n != 1 else ''} start{'s' if n == 1 else ''} rejected: accept the ones that are right."
+        )
+    total = len(proposals(r))
     fields = {
         "TITLE": html.escape(title or name or "Untitled text"),
         "VERSION": html.escape(__version__),
         "SPIN": html.escape(spin),
-        "COUNT": str(len(r.edits)),
+        "COUNT": str(total),
+        "UNDECIDED": str(len(r.edits)),
+        "REJECTED": str(len(r.withheld)),
         "LOW": f"{LOW_CONFIDENCE:.0%}",
         "DOCUMENT": _document_html(r),
         "DATA": script_json(page_data(r, name)),
@@ -419,12 +453,16 @@ def context_line(text: str, e: Edit, width: int = 70) -> tuple[str, str]:
     return ("…" if a > line_start else "") + text[a : e.start], text[e.end : b] + ("…" if b < line_end else "")
 
 
-def _describe(r: Restoration, e: Edit, lineno: int, width: int, color: bool) -> str:
+def _describe(r: Restoration, e: Edit, lineno: int, width: int, color: bool, withheld: bool = False) -> str:
     """What the terminal shows about one edit: where, how sure, from which table row,
     the line around it with the change marked, and the likeliest alternatives."""
     head, tail = context_line(r.original, e, width)
     mark = _paint(f"[-{e.before}-]", "31", color) + _paint(f"{{+{e.after}+}}", "32", color)
-    lines = [_paint(f"line {lineno}: confidence {e.confidence:.1%}, {e.source}", "1", color), f"  {head}{mark}{tail}"]
+    gate = " (withheld by the spin gate: the text looked clean)" if withheld else ""
+    lines = [
+        _paint(f"line {lineno}: confidence {e.confidence:.1%}, {e.source}{gate}", "1", color),
+        f"  {head}{mark}{tail}",
+    ]
     ranked = sorted(e.alternatives, key=lambda a: -a.probability)
     if ranked:
         alts = " · ".join(
@@ -450,7 +488,7 @@ def _read_answer(answers: TextIO, ui: TextIO) -> str | None:
 def interactive_review(
     r: Restoration, answers: TextIO, ui: TextIO, *, color: bool = False, width: int = 70
 ) -> list[Decision]:
-    """Ask about each edit in input order, reading answers from ``answers`` and writing
+    """Ask about each edit in input order (the withheld ones too, marked as such), reading answers from ``answers`` and writing
     to ``ui``; returns one Decision per edit. End of input counts as ``q``."""
     order = _display_order(r)
     decisions: dict[int, Decision] = {}
@@ -461,7 +499,8 @@ def interactive_review(
             decisions[i] = Decision(i, e, ACCEPT if rest == "a" else REJECT, by="bulk")
             continue
         progress = f"({k + 1}/{len(order)})"
-        ui.write(f"{progress} " + _describe(r, e, bisect.bisect_right(line_starts, e.start), width, color))
+        lineno = bisect.bisect_right(line_starts, e.start)
+        ui.write(f"{progress} " + _describe(r, e, lineno, width, color, i >= len(r.edits)))
         while True:
             ui.write(_paint(f"{progress} Accept this edit [y,n,a,q,e,?]? ", "1;34", color))
             ui.flush()
@@ -722,11 +761,13 @@ def _cmd_review(args: argparse.Namespace) -> int:
         # The prompts go where the result does not: stdout when the result goes to a file.
         ui = sys.stdout if args.output and args.output != "-" else sys.stderr
         color = args.color == "always" or (args.color == "auto" and ui.isatty() and not os.environ.get("NO_COLOR"))
-        if not r.edits:
+        if not proposals(r):
             ui.write("No edits to review.\n")
+        elif r.withheld:
+            ui.write(f"wordfix: {r.hint.split('; use')[0]}; they are shown too, marked withheld.\n")
         decisions = interactive_review(r, sys.stdin, ui, color=color)
         accepted = sum(d.decision == ACCEPT for d in decisions)
-        if r.edits:
+        if proposals(r):
             ui.write(f"Accepted {accepted} of {len(decisions)} edits.\n")
         ui.flush()
         if args.decisions_out:
