@@ -215,3 +215,29 @@ def test_two_thousand_edits_load_and_respond_fast(page, tmp_path: Path) -> None:
     )
     accepted = [i for i, e in enumerate(r.edits) if (e.confidence >= 0.9 and i != 1501) or i == 1500]
     assert page.evaluate("() => window.wordfixReview.acceptedText()") == r.apply(accepted)
+
+
+def test_withheld_edits_start_rejected_and_can_be_accepted(page, tmp_path: Path) -> None:
+    """A text the gate judged clean: its possible edits are shown rejected by the gate;
+    accepting one by hand exports a decisions file that apply follows."""
+    from wordfix.review import apply_decisions, build_page
+
+    text = SEED.read_text(encoding="utf-8")[:1300]
+    r = wordfix.Restorer(min_spin=1.0).restore(text)
+    n = len(r.withheld)
+    assert r.edits == () and n >= 8
+    html_path = tmp_path / "review.html"
+    html_path.write_text(build_page(r, name="article.txt"), encoding="utf-8")
+    open_page(page, html_path)
+    assert counts(page) == {"accept": 0, "reject": n, "undecided": 0}
+    assert page.text_content("#n-reject") == str(n) and page.text_content("#n-undecided") == "0"
+    page.keyboard.press("j")
+    assert "spin gate" in page.locator("#tip").text_content()
+    page.keyboard.press("a")
+    assert counts(page) == {"accept": 1, "reject": n - 1, "undecided": 0}
+    page.click("#export-decisions-btn")
+    doc = json.loads(page.input_value("#export-decisions"))
+    first = min(range(n), key=lambda i: r.withheld[i].start)
+    assert [x["index"] for x in doc["edits"] if x["decision"] == "accept"] == [first]
+    e = r.withheld[first]
+    assert apply_decisions(text, doc, r).text == text[: e.start] + e.after + text[e.end :]
