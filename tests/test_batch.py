@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import pickle
+from pathlib import Path
 
 import pytest
 
@@ -154,3 +155,50 @@ def test_restore_many_yields_finished_results_before_the_inputs_error(procs):
             got.append(r)
     assert len(got) == 50 and not any(isinstance(r, RestoreError) for r in got)
     assert [r.original for r in got] == [f"Text number {i}." for i in range(50)]
+
+
+# -- the batch prior ---------------------------------------------------------------------------
+SEED = Path(__file__).resolve().parents[1] / "examples" / "seed_spun_article.txt"
+NEGATIVE = Path(__file__).resolve().parent / "test-cases" / "negative.json"
+
+
+def seed_paragraphs() -> list[str]:
+    """The seed article's body, paragraph by paragraph: short real spun texts."""
+    raw = SEED.read_text(encoding="utf-8")
+    body = raw[raw.index("It's frustrating") : raw.index("No comments")]
+    return [p.strip() for p in body.split("\n\n") if len(p.split()) >= 5]
+
+
+def test_estimate_prior_rises_with_a_spun_corpus_and_never_falls():
+    from wordfix.batch import MAX_SPUN_SHARE, estimate_prior
+
+    c = wordfix.Config()
+    clean = estimate_prior([(-2.0, -1.5)] * 300, c)
+    assert (clean.spin_prior, clean.learned_spin_prior) == (c.spin_prior, c.learned_spin_prior)
+    assert clean.spun == 0 and clean.documents == 300
+    # 60 of 100 documents with strong thesaurus-family evidence: the share found (0.6) is capped
+    mixed = estimate_prior([(8.0, -1.0)] * 60 + [(-2.0, None)] * 40, c)
+    assert mixed.spin_prior == pytest.approx(MAX_SPUN_SHARE, abs=0.01) and mixed.spun == 60
+    few = estimate_prior([(8.0, -1.0)] * 5 + [(-2.0, -2.0)] * 95, c)
+    assert 0.03 < few.spin_prior < 0.07 and few.learned_spin_prior == pytest.approx(c.learned_spin_prior, rel=0.5)
+    assert "5 of 100 read look spun" in str(few)
+
+
+def test_batch_prior_restores_short_spun_pages_and_leaves_clean_ones_alone():
+    import json
+
+    paras = seed_paragraphs()
+    negatives = [c["original"] for c in json.loads(NEGATIVE.read_text(encoding="utf-8"))]
+    alone = list(restore_many(paras + negatives))
+    seen = []
+    pooled = list(restore_many(paras + negatives, batch_prior=True, on_prior=seen.append))
+    assert len(seen) == 1 and seen[0].documents == len(paras) + len(negatives)
+    assert seen[0].spin_prior > wordfix.Config().spin_prior
+    n_alone = sum(len(r.edits) for r in alone[: len(paras)])
+    n_pooled = sum(len(r.edits) for r in pooled[: len(paras)])
+    assert n_pooled > n_alone, (n_alone, n_pooled)
+    assert [r.text for r in pooled[len(paras) :]] == negatives  # clean pages stay byte for byte
+    # the same with two processes: same estimate, same results
+    seen2 = []
+    two = list(restore_many(paras + negatives, n_process=2, batch_prior=True, on_prior=seen2.append))
+    assert seen2 == seen and [r.text for r in two] == [r.text for r in pooled]

@@ -7,6 +7,7 @@ import math
 import pytest
 
 import wordfix
+from wordfix.candidates import AGREEMENT_GAIN, mends_agreement
 from wordfix.tables import bundled_tables, load_table
 
 
@@ -149,3 +150,24 @@ def test_cut_is_relative_to_the_best_candidate():
     assert got == ["best", "near"]
     many = [cand(f"w{i}", -5.0 - i * 0.01) for i in range(50)]
     assert len(shortlist(many, 40)) == 40  # the ceiling
+
+
+@pytest.mark.parametrize(
+    "text, marked",
+    [
+        ("They have a similar goals and plans.", ["a similar"]),
+        ("They have a similar goal in mind.", []),  # singular: nothing to mend
+        ("They have a few goals in mind.", []),  # "a few" takes a plural
+        ("It is a similar series of events.", []),  # "series" is singular too
+        ("It is a similar. Goals follow.", []),  # the plural starts another sentence
+    ],
+)
+def test_an_article_before_a_plural_marks_the_span(restorer, text, marked):
+    """mark_agreement: the spans read as an article and one word right before a plural noun."""
+    units, seq, spans = restorer._spans(text)
+    got = [s.text for s in spans if s.agreement]
+    assert got == marked
+    if marked:
+        s = next(s for s in spans if s.agreement)
+        mends = {c.text: mends_agreement(s, c) for c in s.candidates}
+        assert mends["the same"] == AGREEMENT_GAIN and all(v == 0 for t, v in mends.items() if t.startswith(("a ", "an ")))

@@ -53,6 +53,11 @@ class Candidate:
     def source(self) -> str:
         return self.rows[0].source if self.rows else "article agreement"
 
+    @property
+    def artifact(self) -> bool:
+        """Whether a row of relation ``artifact`` offers it (a wording people almost never write)."""
+        return any(r.relation == "artifact" for r in self.rows)
+
 
 @dataclass(slots=True)
 class Span:
@@ -66,6 +71,7 @@ class Span:
     gains: list[float] = field(default_factory=list)  # weighted LM log-ratio of each candidate vs keep
     chan: list[float] = field(default_factory=list)  # log channel prior of each candidate (decide.channel)
     keep: float = 0.0  # log probability that a unit of the span was left alone
+    agreement: float = 0.0  # log factor for originals that mend "a similar interests" (see mark_agreement)
 
 
 LEARNED = "learned"  # the relation of rows learned from real pairs (``wordfix learn``)
@@ -203,6 +209,51 @@ def _cut(scored: list[tuple[float, Candidate]], k: int) -> list[Candidate]:
 
 def _family_shortlist(c: Candidate, f: int) -> float:
     return c.shortlist - math.log(c.prior) + math.log(c.families[f])
+
+
+# -- what a 3-gram model cannot see: an article before a plural noun ----------------------
+AGREEMENT_GAIN = 3.0  # nats (x20): "a similar goals" is almost never written; "the same goals" is
+# Words after "a"/"an" that take a plural ("a few goals", "a lot", "a great many"): no evidence there.
+QUANTITY_WORDS = frozenset(
+    "few many lot lots bit little couple dozen hundred thousand million billion number great good "
+    "variety range series pair host handful bunch set total majority minority".split()
+)
+ARTICLES = ("a", "an")
+
+
+def plural_only(word: str, index) -> bool:
+    """Whether ``word`` reads only as a plural noun: an inflected plural of a noun the
+    tables know ("goals", "interests"), and no table lists it as a noun of its own
+    ("series", "means", "news", "data" are singular too)."""
+    if len(word) < 4 or not word.isalpha():
+        return False
+    if not any(pos == "noun" and tag == "NNS" and len(lemma) >= 3 for lemma, pos, tag in index.analyses.get(word, ())):
+        return False
+    return not any(r.pos == "noun" for r in index.get((word,)) or ())
+
+
+def mark_agreement(spans: list[Span], units: list[Unit], seq: list[int], index) -> None:
+    """Set ``span.agreement`` where the span is an article and one word ("a similar",
+    "an equivalent") right before a plural noun in the same sentence: read as it is the
+    text breaks number agreement, which a 3-gram model does not notice ("similar goals"
+    is common); an original without the article mends it ("the same goals"). The
+    seed family writes it whenever it swaps "the same", "the other" before a plural.
+    A plural used as a modifier ("an equivalent sports car") is marked too: the factor
+    is evidence for the language model's side of the scale, not a decision."""
+    n = len(seq)
+    for s in spans:
+        if s.end - s.start != 2 or s.end >= n:
+            continue
+        first, word, nxt = units[seq[s.start]], units[seq[s.start + 1]], units[seq[s.end]]
+        if first.lower not in ARTICLES or word.lower in QUANTITY_WORDS or not word.lower.isalpha():
+            continue
+        if nxt.is_word and not nxt.sent_start and plural_only(nxt.lower, index):
+            s.agreement = AGREEMENT_GAIN
+
+
+def mends_agreement(s: Span, c: Candidate) -> float:
+    """The agreement factor (log) candidate ``c`` earns at span ``s``."""
+    return s.agreement if s.agreement and c.words and c.words[0] not in ARTICLES else 0.0
 
 
 def build_spans(

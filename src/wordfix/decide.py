@@ -21,7 +21,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .candidates import Candidate, Span
+from .candidates import Candidate, Span, mends_agreement
 from .score import ContextScorer, State
 
 LAM_MAX = 0.9
@@ -79,7 +79,9 @@ def channel(
     for s in spans:
         sl = min(LAM_MAX, lam * s.lam_factor)
         s.keep = math.log1p(-sl)
-        s.chan = [math.log(sl * max(fa * c.families[0], fb * c.families[1])) for c in s.candidates]
+        s.chan = [
+            math.log(sl * max(fa * c.families[0], fb * c.families[1])) + mends_agreement(s, c) for c in s.candidates
+        ]
     if not type_evidence:
         return
     types: dict[str, list[Span]] = defaultdict(list)

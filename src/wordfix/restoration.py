@@ -152,6 +152,9 @@ class Detection:
     evidence: tuple[SpanEvidence, ...]  # the strongest spans, strongest first
     reason: str
     threshold: float  # at or above it the text is called spun (Config.detect_threshold)
+    # log likelihood ratio against clean of each spinner family (thesaurus family, learned
+    # channel), summed over the text's pieces; None where no table row of the family matched
+    log_lrs: tuple[float | None, float | None] = (None, None)
 
     @property
     def spun(self) -> bool:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from .candidates import Candidate, CandidateGenerator, Span, build_spans, shortlist
+from .candidates import Candidate, CandidateGenerator, Span, build_spans, mark_agreement, shortlist
 from .config import FORMATS, Config
 from .decide import Decision, decide, sentence_start_factors
 from .evidence import (
@@ -226,6 +226,7 @@ class Restorer:
                 evidence.append(SpanEvidence(a + offset, b + offset, s.text, best_candidate(s).text, round(lr, 3)))
         evidence.sort(key=lambda e: -e.log_ratio)
         reasons = [e.reason for _, e, *_ in parts if e is not None] or ["no spans any table lists"]
+        lls = [[e.log_lrs[k] for _, e, *_ in parts if e is not None and e.log_lrs[k] > -math.inf] for k in (0, 1)]
         return Detection(
             prob,
             rate,
@@ -234,6 +235,7 @@ class Restorer:
             tuple(evidence[:DETECT_EVIDENCE]),
             reasons[0],
             self.config.detect_threshold,
+            tuple(round(sum(v), 4) if v else None for v in lls),  # type: ignore[arg-type]
         )
 
     __call__ = restore
@@ -260,7 +262,9 @@ class Restorer:
         positions = self._protected_positions(units, seq)
         if protected:
             positions |= _positions_in(units, seq, protected)
-        return units, seq, build_spans(matches, units, seq, self.generator, positions)
+        spans = build_spans(matches, units, seq, self.generator, positions)
+        mark_agreement(spans, units, seq, self.index)
+        return units, seq, spans
 
     def _restore_chunk(self, text: str, protected: Sequence[tuple[int, int]] = ()):
         c = self.config
@@ -454,7 +458,10 @@ def _screen(scorer, sample: list, c: Config, priors: tuple[float, float], n_word
 
 def _screen_spans(spans: list[Span]) -> list[Span]:
     """Copies of the spans with each family's SCREEN_CANDIDATES best candidates."""
-    return [Span(s.start, s.end, shortlist(s.candidates, SCREEN_CANDIDATES), s.text, s.lam_factor) for s in spans]
+    return [
+        Span(s.start, s.end, shortlist(s.candidates, SCREEN_CANDIDATES), s.text, s.lam_factor, agreement=s.agreement)
+        for s in spans
+    ]
 
 
 def _screened_gains(screen: _Screen | None) -> dict[tuple[int, int], float] | None:
