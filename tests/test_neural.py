@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from rebuild import rebuilt
 
 from wordfix import neural
 from wordfix.neural import INSTALL_HINT, NeuralLM, default_cache_dir
@@ -139,8 +140,12 @@ def test_offline_load_and_score(lm: NeuralLM, monkeypatch: pytest.MonkeyPatch) -
     assert not [p for p in parent.iterdir() if p.name.startswith(f".{lm.cache_dir.name}.")]  # no temp dirs left
 
 
-def test_default_neural_is_shared() -> None:
-    assert neural.default_neural() is neural.default_neural()
+def test_restorers_share_one_loaded_model() -> None:
+    """Two neural Restorers in one process read with the same loaded model (loaded once)."""
+    import wordfix
+
+    a, b = wordfix.Restorer(scorer="neural"), wordfix.Restorer(scorer="neural")
+    assert a.neural is b.neural and a.neural._model is not None
 
 
 def test_wrong_arguments_are_refused() -> None:
@@ -209,6 +214,6 @@ def test_restorer_neural_tier_restores_and_leaves_clean_text_alone():
     )
     r = wordfix.Restorer(scorer="neural").restore(spun)
     assert "an ongoing process" in r.text and "never" in r.text and "are shown" in r.text
-    assert wordfix.apply_edits(spun, r.edits) == r.text
+    assert rebuilt(spun, r.edits) == r.text
     clean = "We took a similar approach in the second study, but the sample was smaller and the results less clear."
     assert wordfix.Restorer(scorer="neural").restore(clean).text == clean

@@ -7,9 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
+from rebuild import rebuilt
 
 import wordfix
-from wordfix import Restoration, Restorer, apply_edits
+from wordfix import Restoration, Restorer
 
 SPUN = (
     "It's frustrating to ascertain once 2 those that have a similar interests ne'er become a handful. "
@@ -40,7 +41,7 @@ def test_edits_explain_and_reproduce_the_text(r):
         texts = [a.text for a in e.alternatives]
         assert e.before in texts and e.after in texts
         assert abs(sum(a.probability for a in e.alternatives) - 1.0) < 0.02
-    assert apply_edits(SPUN, r.edits) == r.text
+    assert rebuilt(SPUN, r.edits) == r.text
     assert r.apply(range(len(r.edits))) == r.text
     assert r.apply([]) == SPUN
 
@@ -98,7 +99,7 @@ def test_long_text_works_and_offsets_hold():
     block = SPUN + "\n\n"
     text = block * 300  # ~75k characters, several chunks with a small chunk size
     r = Restorer(chunk_chars=5_000).restore(text)
-    assert apply_edits(text, r.edits) == r.text
+    assert rebuilt(text, r.edits) == r.text
     assert r.text.count("ongoing process") == 300
     assert all(text[e.start : e.end] == e.before for e in r.edits)
 
@@ -123,6 +124,11 @@ def test_config_is_immutable_and_validated():
     assert Restorer(min_confidence=0.9).config.min_confidence == 0.9
 
 
-def test_min_confidence_one_makes_no_uncertain_edits():
-    r = Restorer(min_confidence=1.0).restore(SPUN)
-    assert all(e.confidence >= 1.0 for e in r.edits)
+def test_min_confidence_keeps_exactly_the_surer_edits(r):
+    """min_confidence filters the edits by their posterior, nothing else: the edits at 0.9 and
+    at 1.0 are those of the default run at or above it (some, and not all of them)."""
+    for threshold in (0.9, 1.0):
+        strict = Restorer(min_confidence=threshold).restore(SPUN)
+        expected = [e for e in r.edits if e.confidence >= threshold]
+        assert 0 < len(expected) < len(r.edits)
+        assert [(e.start, e.after) for e in strict.edits] == [(e.start, e.after) for e in expected]

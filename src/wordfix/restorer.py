@@ -302,7 +302,8 @@ class Restorer:
         decisions = decide(scorer, spans, lam, c.lm_weight, c.beam, c.type_evidence, families)
         if c.scorer == "neural" and not withheld:
             decisions = rescore(text, units, seq, scorer, spans, decisions, self.neural, c.neural_weight)
-        edits = [self._edit(d, units, seq, text) for d in decisions if d.confidence >= c.min_confidence]
+        # judged on the confidence an edit reports (rounded), so min_confidence=1.0 keeps the 1.0s
+        edits = [e for e in (self._edit(d, units, seq, text) for d in decisions) if e.confidence >= c.min_confidence]
         edits = [e for e in edits if e.before != e.after]
         if withheld:
             return [], edits, est, n_words, len(spans)

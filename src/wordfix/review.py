@@ -488,8 +488,9 @@ def _read_answer(answers: TextIO, ui: TextIO) -> str | None:
 def interactive_review(
     r: Restoration, answers: TextIO, ui: TextIO, *, color: bool = False, width: int = 70
 ) -> list[Decision]:
-    """Ask about each edit in input order (the withheld ones too, marked as such), reading answers from ``answers`` and writing
-    to ``ui``; returns one Decision per edit. End of input counts as ``q``."""
+    """Ask about each edit in input order (the withheld ones too, marked as such), reading
+    answers from ``answers`` and writing to ``ui``; returns one Decision per edit. End of
+    input counts as ``q``."""
     order = _display_order(r)
     decisions: dict[int, Decision] = {}
     rest: str | None = None  # "a" or "q" once the editor decided the rest at once
