@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 import wordfix
 from wordfix.tables import TableError, bundled_tables, load_table, main, parse_table
+from wordfix.tokenize import word_keys
 
 HEADER = "spun\toriginal\trelation\tweight\tpos\tcontext\tsource\n"
 
@@ -91,3 +95,50 @@ def test_protected_terms_are_never_edited():
     r = wordfix.Restorer(protect=["Associate in Nursing", "within"]).restore(SPUN_DOC)
     assert "Associate in Nursing" in r.text
     assert not any("within" in e.before.lower() for e in r.edits)
+
+
+def _row_at(source: str) -> dict:
+    """The line of a bundled table file an edit's source names ("curated.tsv:18 (artifact)")."""
+    m = re.fullmatch(r"(?P<table>[\w.-]+\.tsv):(?P<line>\d+) \((?P<relation>\w+)\)", source)
+    assert m, f"source {source!r} names no table row"
+    path = next(p for p in bundled_tables() if Path(p).name == m["table"])
+    with open(path, encoding="utf-8") as f:
+        line = next(x for i, x in enumerate(f, 1) if i == int(m["line"]))
+    spun, original, relation, _, pos, *_ = line.rstrip("\n").split("\t")
+    return {"spun": word_keys(spun), "original": original, "relation": relation, "pos": pos}
+
+
+def test_every_edit_names_a_real_row_that_produces_it():
+    """Each edit's source is a row of a bundled table whose spun side is what was replaced
+    (as written or inflected) and whose original gives the replacement, on real spun text
+    (the seed article) and on a paragraph in SpinBot's manner."""
+    from wordfix.morphology import TAGS, inflect_phrase
+
+    seed = (Path(__file__).resolve().parents[1] / "examples" / "seed_spun_article.txt").read_text(encoding="utf-8")
+    spinbot_like = (
+        "Amid his rule, the more youthful sibling of the ruler utilized the old castle as his home. "
+        "He was likewise the child of a well known creator, and he composed numerous books."
+    )
+    restorer = wordfix.Restorer()
+    checked = 0
+    for text in (seed, spinbot_like):
+        for e in restorer.restore(text).edits:
+            if e.source in ("article agreement", "spintax") or e.source.startswith("ftfy"):
+                continue
+            row = _row_at(e.source)
+            assert e.source.endswith(f"({row['relation']})")
+            forms = {row["original"].lower()}
+            if row["pos"] in TAGS:
+                forms |= {
+                    inflect_phrase(row["original"], row["pos"], t, restorer.index.inflections).lower()
+                    for t in TAGS[row["pos"]]
+                }
+            after = e.after.lower()
+            # a/an before the replacement follows the word after it ("an outsized" -> "a large")
+            assert after in forms or re.sub(r"^an? ", "", after) in {re.sub(r"^an? ", "", f) for f in forms}, (e, row)
+            spun = word_keys(e.before)
+            assert len(spun) == len(row["spun"]), (e, row)
+            for w, k in zip(spun, row["spun"], strict=True):  # as written, or an inflection of the row's lemma
+                assert w == k or k in {lemma for lemma, _, _ in restorer.index.analyses.get(w, ())}, (e, row)
+            checked += 1
+    assert checked >= 60
