@@ -1,7 +1,9 @@
 """Real and constructed cases kept as data (ftfy style), one test per case.
 
 - in-the-wild.json: sentences of the real 2016 spun blog post with their
-  reconstructed original; ``fixed`` may give alternatives as {a|b}.
+  reconstructed original; ``fixed`` may give alternatives as {a|b}. They are
+  in-sample (``"in_sample": true``): curated rows were fitted to that article, so they
+  pin behaviour down; quality on unseen real text is measured by benchmarks/real.py.
 - synthetic.json: constructed spun sentences with the original they came from.
 - negative.json: clean text that must come back byte for byte.
 - known-failures.json: cases wordfix does not restore yet (expected to fail; a
