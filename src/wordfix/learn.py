@@ -287,7 +287,7 @@ def from_pairs(
     def ids(items):
         for item in items:
             if len(item) > 2:
-                doc_ids.add(str(item[2]))  # type: ignore[misc]
+                doc_ids.add(str(item[2]))
             if item[0] and item[1]:
                 yield item[0], item[1]
 
@@ -320,7 +320,9 @@ def from_pairs(
                 subs.append((sp, orig))
     n_subs = len(subs)
     # single-unit blocks are rules known on their own; they split the longer blocks
-    known = {(sp, orig) for sp, orig in subs if len(sp) == 1 and len(orig) == 1}
+    known: set[tuple[tuple[str, ...], tuple[str, ...]]] = {
+        (sp, orig) for sp, orig in subs if len(sp) == 1 and len(orig) == 1
+    }
     # a/an alone follows the next word: the decoder re-derives it
     swaps = [(sp, orig) for sp, orig in subs if not (set(sp) <= _ARTICLES and set(orig) <= _ARTICLES)]
     # two rounds: rules found by segmenting blocks in the first help segment the others
@@ -424,11 +426,11 @@ def _lemma_rows(
                 continue
             ls, lo = ls[0], lo[0]
             if ls == sp[0] and lo == orig[0]:
-                tag = "base"
+                tag: str | None = "base"
             else:
                 tag = _same_tag(sp[0], ls, orig[0], lo, up)
-                if tag is None:
-                    continue
+            if tag is None:
+                continue
             groups[(ls, lo, pos)].append((tag, k, occ[orig]))
     out = []
     for (ls, lo, pos), forms in groups.items():

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import PurePath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
     from .restoration import Edit, Restoration
@@ -264,7 +264,7 @@ def project_html(source: str) -> Projection:
     for k, (kind, payload, a) in enumerate(events):
         b = events[k + 1][2] if k + 1 < len(events) else len(source)
         if kind in ("start", "startend"):
-            tag, attrs = payload  # type: ignore[misc]
+            tag, attrs = cast(tuple[str, list[tuple[str, str | None]]], payload)
             if tag == "br":
                 proj.brk("\n", a)
                 continue
@@ -276,7 +276,7 @@ def project_html(source: str) -> Projection:
                 elif tag in CODE_LIKE:
                     code.append(tag)
         elif kind == "end":
-            tag = payload
+            tag = cast(str, payload)
             for stack in (hidden, code):
                 if tag in stack:
                     del stack[len(stack) - 1 - stack[::-1].index(tag) :]
@@ -285,13 +285,13 @@ def project_html(source: str) -> Projection:
         elif hidden:
             continue
         elif kind == "data":
-            data = payload  # type: ignore[assignment]
-            if source[a : a + len(data)] != data or a + len(data) != b:  # type: ignore[arg-type]
-                proj.add(OPAQUE, data, a, b)  # type: ignore[arg-type]
+            data = cast(str, payload)
+            if source[a : a + len(data)] != data or a + len(data) != b:
+                proj.add(OPAQUE, data, a, b)
             elif code:
-                proj.add(OPAQUE, data, a, b)  # type: ignore[arg-type]
+                proj.add(OPAQUE, data, a, b)
             else:
-                _add_prose(proj, data, a)  # type: ignore[arg-type]
+                _add_prose(proj, data, a)
         elif kind == "ref":
             raw = source[a:b]
             value = html.unescape(raw)

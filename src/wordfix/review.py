@@ -228,7 +228,9 @@ def apply_decisions(text: str, doc: dict, proposed: Restoration | None = None) -
         start, end, before, after, decision = (x.get(k) for k in ("start", "end", "before", "after", "decision"))
         if decision not in DECISION_VALUES:
             raise DecisionsError(f"{where}: decision {decision!r} is not one of {', '.join(DECISION_VALUES)}")
-        if not (_is_int(start) and _is_int(end) and isinstance(before, str) and isinstance(after, str)):
+        if not (isinstance(start, int) and isinstance(end, int) and _is_int(start) and _is_int(end)) or not (
+            isinstance(before, str) and isinstance(after, str)
+        ):
             raise DecisionsError(f"{where}: start, end (integers), before and after (strings) are required")
         if not 0 <= start <= end <= len(text):
             raise DecisionsError(f"{where}: offsets {start}:{end} are outside the text ({len(text)} characters)")
@@ -511,7 +513,7 @@ def interactive_review(
             answer = "q" if line is None else _ANSWERS.get(line.strip().lower())
             if answer is None or answer == "?":
                 if answer is None:
-                    ui.write(f"Unknown answer {line.strip()!r}.\n")
+                    ui.write(f"Unknown answer {(line or '').strip()!r}.\n")
                 ui.write(_paint(HELP.rstrip("\n"), "1;31", color) + "\n")
                 continue
             if answer == "e":

@@ -49,7 +49,7 @@ def _nlp():
     # costs ~0.9 s and is never used by the tokenizer: hide it while spaCy imports.
     hide = "torch" not in sys.modules
     if hide:
-        sys.modules["torch"] = None  # type: ignore[assignment]
+        sys.modules["torch"] = None
     try:
         import spacy
     finally:
