@@ -154,3 +154,15 @@ def test_restore_many_yields_finished_results_before_the_inputs_error(procs):
             got.append(r)
     assert len(got) == 50 and not any(isinstance(r, RestoreError) for r in got)
     assert [r.original for r in got] == [f"Text number {i}." for i in range(50)]
+
+
+@pytest.mark.parametrize("n_process", [1, 2])
+def test_detect_many_is_detect_for_each_text_in_order(restorer, n_process):
+    from wordfix.batch import detect_many
+
+    texts = corpus(9) + [None]  # a bad item is a RestoreError in its place, as in restore_many
+    out = list(detect_many(texts, n_process, batch_size=4, restorer=restorer, on_error="yield"))
+    assert [d.to_dict() for d in out[:-1]] == [restorer.detect(t).to_dict() for t in texts[:-1]]
+    assert isinstance(out[-1], RestoreError) and out[-1].index == 9
+    with pytest.raises(TypeError, match="detect_many takes an iterable"):
+        detect_many("one text")

@@ -67,8 +67,6 @@ from .output import (
     _json_line,
     _n,
     _stdout_bytes,
-    _stdout_text,
-    _tsv_cell,
     render,
 )
 
@@ -135,8 +133,7 @@ class Run:
         self.writes: collections.deque[tuple[str, Future]] = collections.deque()
         self.writer: ThreadPoolExecutor | None = None
         self.stdout_columns: list[str] | None = None
-        self.scores: list[dict] = []
-        self.header_done = False
+        self.report = args.report(args) if getattr(args, "report", None) else None  # score: its table
         self.n_docs = self.n_words = self.n_edits = self.n_failed = self.n_resumed = 0
         show = args.progress if args.progress is not None else (sys.stderr.isatty() and not args.quiet)
         self.bar = _Bar(show, None if self.records else len(inputs), "rec" if self.records else "doc")
@@ -153,8 +150,10 @@ class Run:
 
     def summary(self, seconds: float) -> str:
         rate = self.n_words / seconds if seconds > 0 else 0.0
-        verb = "scored" if self.args.command == "score" else "restored"
-        parts = [f"{_n(self.n_docs, 'document')} {verb}", _n(self.n_words, "word"), _n(self.n_edits, "edit")]
+        if self.report is not None:
+            parts = [f"{_n(self.n_docs, 'document')} scored", _n(self.n_words, "word"), f"{self.report.n_spun:,} spun"]
+        else:
+            parts = [f"{_n(self.n_docs, 'document')} restored", _n(self.n_words, "word"), _n(self.n_edits, "edit")]
         parts.append(f"{self.n_failed:,} failed")
         if self.n_resumed:
             parts.append(f"{self.n_resumed:,} already done")
@@ -162,13 +161,15 @@ class Run:
 
     # -- driving
     def execute(self, restorer) -> int:
-        from ..batch import RestoreError, restore_many
+        from ..batch import RestoreError, detect_many, restore_many
+        from ..restoration import Detection
 
         self.config = restorer.config
         self.chunk_chars = restorer.config.chunk_chars
         texts = self._record_texts() if self.records else self._document_texts()
+        many = detect_many if self.report is not None else restore_many  # score judges, fix restores
         try:
-            results = restore_many(texts, self.args.jobs, self.args.batch_size, restorer, on_error="yield")
+            results = many(texts, self.args.jobs, self.args.batch_size, restorer, on_error="yield")
             with contextlib.closing(results):
                 for res in results:
                     self._drain()
@@ -178,6 +179,11 @@ class Run:
                         if job.failed is not None:
                             job.failed()
                         self.fail(job.where, f"could not restore it: {res.kind}: {res.message}")
+                    elif isinstance(res, Detection):
+                        self.n_docs += job.document
+                        self.n_words += res.words
+                        job.done(res)
+                        self.bar.update(job.progress)
                     else:
                         self.n_docs += job.document
                         self.n_words += res.stats.get("words", 0)
@@ -189,7 +195,8 @@ class Run:
                     self._drain()
             self._drain()
             self._finish_writes(wait=True)
-            self._flush_scores()
+            if self.report is not None:
+                self.report.flush()
         except _Abort:
             pass
         finally:
@@ -242,7 +249,8 @@ class Run:
                 self.fail(inp.name, str(e))
                 continue
             self.pending.append(Pending(inp.name, partial(self._emit_document, inp, dest)))
-            yield text, document_options(text, inp.name if inp.path else None, a.doc_format, a.fix_encoding)
+            options = document_options(text, inp.name if inp.path else None, a.doc_format, a.fix_encoding)
+            yield prose(text, options["format"]) if self.report is not None else (text, options)
 
     # -- long documents, streamed through the chunker
     def _streams(self, inp: Input) -> bool:
@@ -382,8 +390,8 @@ class Run:
 
     def _emit_document(self, inp: Input, dest: Path | None, res: Restoration) -> None:
         a = self.args
-        if a.command == "score":
-            self._score(inp.name, res)
+        if self.report is not None:
+            self.report.add(inp.name, res)
             return
         if a.in_place:
             if res.text != res.original:
@@ -485,7 +493,7 @@ class Run:
                         assert rec.fields is not None
                         failed = partial(sink.put_raw if sink.in_place else sink.note_failure, rec)
                         self.pending.append(Pending(f"{inp.name}:{rec.line}", partial(sink.put, rec), failed))
-                        yield rec.text
+                        yield rec.text if self.report is None else prose(rec.text, self.config.format)
                     if not sink.started and (sink.columns or not a.csv):
                         sink.start()
             except InputError as e:
@@ -565,51 +573,6 @@ class Run:
         if ck is not None:
             sink.done_before, sink.failed_before = ck["records"], ck["failed"]
         return sink
-
-    # -- scores
-    def _score(self, where: str, res: Restoration, fields: dict | None = None) -> None:
-        a = self.args
-        if a.min_score is not None and res.spin_score < a.min_score:
-            return
-        doc = where
-        if fields is not None and a.id_field and a.id_field in fields:
-            doc = str(fields[a.id_field])
-        row = {
-            "document": doc,
-            "spin_score": round(res.spin_score, 4),
-            "words": res.stats.get("words", 0),
-            "edits": len(res.edits),
-            "reason": res.spin_reason,
-        }
-        if a.sort == "none" and a.format != "json":
-            self._print_score(row)
-        else:
-            self.scores.append(row)
-
-    def _print_score(self, row: dict) -> None:
-        if self.args.format == "tsv":
-            if not self.header_done:
-                self.header_done = True
-                if self.args.header:
-                    _stdout_text("\t".join(row) + "\n")
-            _stdout_text("\t".join(_tsv_cell(v) for v in row.values()) + "\n")
-        else:
-            _stdout_text(json.dumps(row, ensure_ascii=False) + "\n")
-
-    def _flush_scores(self) -> None:
-        a = self.args
-        if a.command != "score":
-            return
-        rows = self.scores
-        if a.sort == "score":
-            rows.sort(key=lambda r: (-r["spin_score"], r["document"]))
-        elif a.sort == "document":
-            rows.sort(key=lambda r: r["document"])
-        if a.format == "json":
-            _stdout_text(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
-        else:
-            for r in rows:
-                self._print_score(r)
 
 
 CHECKPOINT_RECORDS = 1000  # a record output's checkpoint is renewed every this many records
@@ -777,8 +740,8 @@ class RecordSink:
         run = self.run
         assert rec.fields is not None
         where = f"{self.inp.name}:{rec.line}"
-        if run.args.command == "score":
-            run._score(where, res, rec.fields)
+        if run.report is not None:
+            run.report.add(where, res, rec.fields)
             return
         if self.broken:
             return
@@ -955,3 +918,12 @@ def run_command(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(run.summary(time.perf_counter() - started), file=sys.stderr)
     return status
+
+
+def prose(text: str, fmt: str) -> str:
+    """What ``score`` judges of a document: its prose (in HTML and Markdown, the text
+    that ``fix`` would read and edit; see markup.py)."""
+    from ..markup import detect_format, project
+
+    fmt = detect_format(text) if fmt == "auto" else fmt
+    return text if fmt == "text" else project(text, fmt).text
