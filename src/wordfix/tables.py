@@ -400,16 +400,6 @@ def load_index(paths: Sequence[str | os.PathLike]) -> TableIndex:
         return TableIndex(rows, [p.name for p in paths])
 
     idx = cached_json(f"index-{h.hexdigest()[:24]}.json", build, TableIndex.to_json, TableIndex.from_json)
-    return _frozen(idx)
-
-
-def _frozen(idx: TableIndex) -> TableIndex:
-    """Move the index's million small objects out of the garbage collector's sight:
-    they live as long as the process, and scanning them made every full collection
-    (triggered by ordinary allocation while restoring) cost tens of milliseconds."""
-    import gc
-
-    gc.freeze()
     return idx
 
 
