@@ -30,3 +30,19 @@ def test_ruff_would_report_a_finding(tmp_path):
     p = ruff("check", "--no-cache", "--output-format", "concise", "--config", str(ROOT / "pyproject.toml"), str(bad))
     assert p.returncode == 1 and "F401" in p.stdout, p.stdout + p.stderr
 
+
+def test_no_path_of_a_particular_machine():
+    """Paths come from the project root, the package or the user; never a machine's own
+    directories (Debian system paths such as /usr/share/... are fine)."""
+    import re
+
+    pattern = re.compile("/" + "(?:work|home|tmp)/")
+    files = [ROOT / "README.md"] + [
+        p for d in PATHS for p in sorted((ROOT / d).rglob("*")) if p.suffix in (".py", ".sh", ".md", ".toml", ".txt")
+    ]
+    found = []
+    for p in files:
+        for n, line in enumerate(p.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+            if pattern.search(line):
+                found.append(f"{p.relative_to(ROOT)}:{n}: {line.strip()[:100]}")
+    assert not found, "\n".join(found)

@@ -94,7 +94,10 @@ def config_options(format_flag: str = "--format") -> list[ConfigOption]:
         if note is None:
             d = f.default
             note = ("on" if d else "off") if kind == "bool" else ("none" if d == () else str(d))
-        help_text = f"{docs[f.name]} (default: {note})".replace("%", "%%")
+        doc = docs[f.name]
+        if f.name in _DEFAULT_NOTES:  # the command line's default is not Config's: say only the former
+            doc = doc.replace(" (default)", "")
+        help_text = f"{doc} (default: {note})".replace("%", "%%")
         if kind == "tuple":
             help_text = help_text[:-1] + "; repeatable)"
         out.append(ConfigOption(f.name, flags, _DESTS.get(f.name, f.name), kind, help_text, _CHOICES.get(f.name)))
