@@ -176,13 +176,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(
         f"{'processes':>9}  {'seconds':>8}  {'CPU s':>6}  {'words/s':>9}  {'speed-up':>8}  {'first (s)':>9}  "
-        f"{'peak RSS/worker':>15}  {'parent peak':>11}"
+        f"{'peak RSS per worker':>19}  {'parent peak':>11}"
     )
     for r in results:
         speedup = r["words_per_s"] / base
         print(
             f"{r['n_process']:>9}  {r['seconds']:>8.1f}  {r['cpu_s']:>6.1f}  {r['words_per_s']:>9,.0f}  "
-            f"{speedup:>7.2f}x  {r['first_result_s']:>9.1f}  {r['peak_rss_worker_mb']:>12.0f} MB  "
+            f"{speedup:>7.2f}x  {r['first_result_s']:>9.1f}  {r['peak_rss_worker_mb']:>16.0f} MB  "
             f"{r['peak_rss_parent_mb']:>8.0f} MB"
         )
     if a.json:

@@ -30,12 +30,12 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from speed import best_of  # benchmarks/ is the script's folder, first on sys.path
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(ROOT / "src"))
 SHARED = ROOT.parent / "shared" / "data"
 
-from speed import best_of  # noqa: E402  (benchmarks/ is the script's folder, first on sys.path)
 
 MD_ESCAPE = set("\\`*_[]<>#|!&")
 

@@ -35,10 +35,10 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+from wordfix.neural import NeuralLM, _import_backend, default_cache_dir
 
-from wordfix.neural import NeuralLM, _import_backend, default_cache_dir  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
+
 
 sys.stdout.reconfigure(line_buffering=True)  # show progress when piped
 

@@ -9,6 +9,7 @@ overlap a substitution.
 
     python benchmarks/pool.py                       # bundled tables, then each source left out
     python benchmarks/pool.py --option max_candidates=40
+    python benchmarks/pool.py --table my.tsv --table data/synonym_maps/curated.tsv   # these tables only
 """
 
 from __future__ import annotations
@@ -19,12 +20,9 @@ import sys
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-if str(HERE) not in sys.path:
-    sys.path.insert(0, str(HERE))
-
-import quality  # noqa: E402
-import real  # noqa: E402
+import quality
+import real
+from yardstick import candidate_recall, closest
 
 
 def measure(restorer, docs) -> dict:
@@ -32,7 +30,7 @@ def measure(restorer, docs) -> dict:
     for d in docs:
         spun, original = "\n\n".join(d.spun), "\n\n".join(d.original)
         subs = quality.aligned_substitutions(spun, original)
-        for hit, size, overlapped in quality.candidate_recall(spun, subs, restorer.candidates(spun)):
+        for hit, size, overlapped in candidate_recall(spun, subs, restorer.candidates(spun)):
             n += 1
             hits += hit
             if overlapped:
@@ -48,7 +46,7 @@ def seed_docs() -> list:
     if not quality.SEED_ORIGINAL.exists():
         return []
     spun, ref = quality.seed_article()
-    _, original = quality.closest(spun, ref)
+    _, original = closest(spun, ref)
     return [real.Doc("seed", [spun], [original])]
 
 
@@ -59,14 +57,15 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--option", action="append", default=[], metavar="NAME=VALUE")
     ap.add_argument("--only-bundled", action="store_true", help="skip the leave-one-out rows")
+    ap.add_argument("--table", action="append", metavar="FILE", help="measure these tables (repeatable) instead")
     a = ap.parse_args(argv)
     options = {k: quality._parse_value(v) for k, v in (o.split("=", 1) for o in a.option)}
     pairs, seed = real.real_pairs(), seed_docs()
     if not pairs:
         print("(no real pairs found beside the project: ../shared/data is absent)")
     tables = [str(p) for p in bundled_tables()]
-    configs = [("bundled tables", tables)]
-    if not a.only_bundled:
+    configs = [("bundled tables", tables)] if not a.table else [(", ".join(Path(t).name for t in a.table), a.table)]
+    if not a.only_bundled and not a.table:
         for t in tables:
             if not t.endswith("curated.tsv"):
                 configs.append((f"without {Path(t).name}", [x for x in tables if x != t]))

@@ -22,9 +22,10 @@ the technical registers) and restored with ``wordfix.Restorer``. Reported:
     python benchmarks/quality.py --limit-words 20000 --out benchmarks/results.md
     python benchmarks/quality.py --scorer neural --registers blog,news --rates 0.35
 
-From a tuning script, on the tune split only::
+From a script in benchmarks/ (a script's own directory is on ``sys.path``), on the tune
+split only::
 
-    from benchmarks import corpus, quality
+    import corpus, quality
     docs = corpus.load(split="tune")
     quality.evaluate(wordfix.Restorer(min_confidence=0.8), docs, rate=0.35, seed=1)
 """
@@ -35,7 +36,6 @@ import argparse
 import hashlib
 import itertools
 import multiprocessing
-import re
 import shlex
 import statistics
 import sys
@@ -44,17 +44,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import corpus
+import spinner
 from rapidfuzz.distance import Levenshtein
+from spinner import Spun, Substitution
+from yardstick import candidate_recall, closest, distance, read_reference, tokens
 
 HERE = Path(__file__).resolve().parent
-if str(HERE) not in sys.path:
-    sys.path.insert(0, str(HERE))
-
-import corpus  # noqa: E402
-import spinner  # noqa: E402
-from spinner import Spun, Substitution  # noqa: E402
-
-from wordfix.evaluate import expansions, read_reference  # noqa: E402
 
 SEED_SPUN = HERE.parent / "examples" / "seed_spun_article.txt"
 SEED_ORIGINAL = HERE.parent / "data" / "sources" / "seed_original_reconstructed.txt"
@@ -63,65 +59,6 @@ SEEDS = {0.2: 20, 0.35: 35}  # one fixed spinner seed per rate
 QUICK_WORDS = 1500  # words per register in --quick
 CONFIDENCE_BINS = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 1.0001)
 HIGH_CONFIDENCE = 0.9
-
-# Tokens exactly as ../shared/tools/residual.py makes them (lower-cased words and
-# punctuation), with their character offsets.
-_TOK = re.compile(r"\w+(?:'\w+)?|[^\w\s]")
-
-
-def tokens(text: str) -> list[tuple[str, int, int]]:
-    """(token, start, end) for residual.py's tokens; ’ counts as ' (same length, offsets hold)."""
-    low = text.replace("’", "'").lower()
-    return [(m.group(), m.start(), m.end()) for m in _TOK.finditer(low)]
-
-
-def words(text: str) -> list[str]:
-    """Word tokens only (no punctuation), lower-case, with a/an folded: what 'the same words'
-    means when comparing a candidate with the original."""
-    return ["a" if t == "an" else t for t, _, _ in tokens(text) if t[0].isalnum()]
-
-
-def distance(a: str, b: str) -> int:
-    """Word-level edit distance on residual.py's tokens."""
-    return Levenshtein.distance([t for t, _, _ in tokens(a)], [t for t, _, _ in tokens(b)])
-
-
-# -- candidate recall ---------------------------------------------------------------------------
-def _overlaps(a: int, b: int, s: Substitution) -> bool:
-    if s.start == s.end:  # words the spinner dropped: a span touching the spot counts
-        return a <= s.start <= b
-    return a < s.end and s.start < b
-
-
-def candidate_recall(
-    spun: str, subs: Sequence[Substitution], cands: Sequence[tuple[int, int, str, list[str]]]
-) -> list[tuple[bool, int, bool]]:
-    """For each substitution (a/an agreement fixes excluded): (original among the candidates,
-    number of candidates over the spans overlapping it, any span overlaps it).
-
-    A candidate counts if putting it in its span's place makes the words of the span plus the
-    substitution equal the original there, so spans that cover a phrase swap partly or cover
-    two neighbouring substitutions at once are judged by what they would produce."""
-    out = []
-    for s in subs:
-        if s.kind == "article":
-            continue
-        spans = [c for c in cands if _overlaps(c[0], c[1], s)]
-        hit = False
-        for a, b, _, options in spans:
-            lo, hi = min(a, s.start), max(b, s.end)
-            inside = [t for t in subs if _overlaps(lo, hi, t)]
-            if any(t.start < lo or t.end > hi for t in inside):
-                continue
-            original = spun[lo:hi]
-            for t in sorted(inside, key=lambda t: t.start, reverse=True):
-                original = original[: t.start - lo] + t.before + original[t.end - lo :]
-            want = words(original)
-            if any(words(spun[lo:a] + c + spun[b:hi]) == want for c in options):
-                hit = True
-                break
-        out.append((hit, sum(len(c[3]) for c in spans), bool(spans)))
-    return out
 
 
 # -- edit precision and recall --------------------------------------------------------------------
@@ -385,14 +322,6 @@ def evaluate_docs(restorer, docs: Sequence[corpus.Doc], rate: float, seed: int =
 def evaluate_clean(restorer, docs: Sequence[corpus.Doc]) -> dict:
     """Restore the clean documents themselves: every edit is a false positive."""
     return aggregate_clean(score_clean(restorer, d) for d in docs)
-
-
-def closest(hyp: str, ref: str) -> tuple[int, str]:
-    """The expansion of ``ref`` nearest to ``hyp`` and its word distance (as residual.py)."""
-    h = [t for t, _, _ in tokens(hyp)]
-    return min(
-        ((Levenshtein.distance(h, [t for t, _, _ in tokens(r)]), r) for r in expansions(ref)), key=lambda x: x[0]
-    )
 
 
 def seed_article() -> tuple[str, str]:

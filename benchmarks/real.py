@@ -35,11 +35,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-if str(HERE) not in sys.path:
-    sys.path.insert(0, str(HERE))
+import quality
 
-import quality  # noqa: E402
+HERE = Path(__file__).resolve().parent
+
 
 SHARED = HERE.parent.parent / "shared" / "data"
 SPINBOT_DEV = SHARED / "spinbot" / "dev.jsonl.gz"

@@ -39,9 +39,24 @@ import lemminflect
 
 HERE = Path(__file__).resolve().parent
 CACHE_DIR = HERE / ".cache"
-sys.path.insert(0, str(HERE.parent / "scripts"))
-from mythes import DEFAULT_PATH as MYTHES_PATH  # noqa: E402
-from mythes import read_mythes  # noqa: E402
+
+
+def _script(name: str):
+    """A module of scripts/ (the table builders' readers), loaded from its file: the
+    benchmarks and the scripts are two folders of scripts, not one package."""
+    import importlib.util
+
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, HERE.parent / "scripts" / f"{name}.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+_mythes = _script("mythes")
+MYTHES_PATH, read_mythes = _mythes.DEFAULT_PATH, _mythes.read_mythes
 
 TORTURED_CSV = Path(__file__).resolve().parents[1] / "data" / "sources" / "tortured_phrases_pps.csv"
 if not TORTURED_CSV.exists():  # the copy inside the repository, if the shared one is absent

@@ -18,13 +18,12 @@ import sys
 import time
 from pathlib import Path
 
+import corpus
+import quality
+
+import wordfix
+
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-
-import corpus  # noqa: E402
-import quality  # noqa: E402
-
-import wordfix  # noqa: E402
 
 
 def sample(docs, words: int):

@@ -29,8 +29,7 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_thesaurus_table import STOP_WORDS, Vocabulary, stat_line, usable, write_table  # noqa: E402
+from build_thesaurus_table import STOP_WORDS, Vocabulary, stat_line, usable, write_table
 
 ROOT = Path(__file__).resolve().parents[1]
 MOBY_SHARE = 1.0

@@ -26,8 +26,7 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from mythes import DEFAULT_PATH, read_mythes  # noqa: E402
+from mythes import DEFAULT_PATH, read_mythes
 
 ROOT = Path(__file__).resolve().parents[1]
 RANK_DECAY = 0.6  # weight of entry r+1 relative to entry r within one meaning

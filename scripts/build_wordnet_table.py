@@ -34,9 +34,8 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_thesaurus_table import STOP_WORDS, Vocabulary, stat_line, usable, write_table  # noqa: E402
-from wordnet import DEFAULT_ROOT, open_wordnet  # noqa: E402
+from build_thesaurus_table import STOP_WORDS, Vocabulary, stat_line, usable, write_table
+from wordnet import DEFAULT_ROOT, open_wordnet
 
 ROOT = Path(__file__).resolve().parents[1]
 FIRST_SENSE = 0.6  # NOTES.md: about two thirds of the real swaps take the first sense

@@ -202,3 +202,15 @@ def test_batch_prior_restores_short_spun_pages_and_leaves_clean_ones_alone():
     seen2 = []
     two = list(restore_many(paras + negatives, n_process=2, batch_prior=True, on_prior=seen2.append))
     assert seen2 == seen and [r.text for r in two] == [r.text for r in pooled]
+
+
+@pytest.mark.parametrize("n_process", [1, 2])
+def test_detect_many_is_detect_for_each_text_in_order(restorer, n_process):
+    from wordfix.batch import detect_many
+
+    texts = corpus(9) + [None]  # a bad item is a RestoreError in its place, as in restore_many
+    out = list(detect_many(texts, n_process, batch_size=4, restorer=restorer, on_error="yield"))
+    assert [d.to_dict() for d in out[:-1]] == [restorer.detect(t).to_dict() for t in texts[:-1]]
+    assert isinstance(out[-1], RestoreError) and out[-1].index == 9
+    with pytest.raises(TypeError, match="detect_many takes an iterable"):
+        detect_many("one text")

@@ -22,9 +22,9 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from yardstick import expansions  # benchmarks/yardstick.py (pythonpath in pyproject.toml)
 
 import wordfix
-from wordfix.evaluate import expansions
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = Path(__file__).parent / "test-cases"

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+import wordfix
 from wordfix import Config, cli
 from wordfix.batch import restorer_for
 
@@ -271,7 +272,7 @@ def test_csv_column(tmp_path, capsys):
 def test_score_sorts_filters_and_formats(tree, capsys):
     assert cli.main(["score", str(tree), "--sort", "score", "-q"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].split("\t") == ["document", "spin_score", "words", "edits", "reason"]
+    assert lines[0].split("\t") == ["document", "spin_score", "spun", "rate", "words", "reason"]
     rows = [line.split("\t") for line in lines[1:]]
     scores = [float(r[1]) for r in rows]
     assert scores == sorted(scores, reverse=True) and len(rows) == 4
@@ -280,6 +281,28 @@ def test_score_sorts_filters_and_formats(tree, capsys):
     assert cli.main(["score", str(tree), "--min-score", "0.5", "--format", "json", "-q"]) == 0
     docs = json.loads(capsys.readouterr().out)
     assert {d["document"] for d in docs} == spun and all(d["spin_score"] >= 0.5 for d in docs)
+
+
+def test_score_is_detect_on_the_bundled_spun_example_and_a_clean_text(tmp_path, capsys):
+    seed = Path(__file__).resolve().parents[1] / "examples" / "seed_spun_article.txt"
+    clean = tmp_path / "clean.txt"
+    clean.write_text(CLEAN * 3 + "The minutes were approved without changes, and the chair thanked the members.\n")
+    assert cli.main(["score", str(seed), str(clean), "-q"]) == 0
+    header, *rows = [line.split("\t") for line in capsys.readouterr().out.splitlines()]
+    got = {r[0]: dict(zip(header, r, strict=True)) for r in rows}
+    for path, spun in ((seed, "yes"), (clean, "no")):
+        row, det = got[str(path)], wordfix.detect(path.read_text())
+        assert row["spin_score"] == str(round(det.probability, 4)) and row["spun"] == spun == (
+            "yes" if det.spun else "no"
+        )
+        assert row["rate"] == str(round(det.rate, 4)) and row["words"] == str(det.words) and row["reason"] == det.reason
+    assert float(got[str(seed)]["spin_score"]) > 0.9 > 0.1 > float(got[str(clean)]["spin_score"])
+    # the threshold is Config.detect_threshold: above the seed's probability nothing is called spun
+    assert cli.main(["score", str(seed), "--format", "jsonl", "--detect-threshold", "1.0", "-q"]) == 0
+    rec = json.loads(capsys.readouterr().out)
+    det = wordfix.detect(seed.read_text(), detect_threshold=1.0)
+    assert rec["spun"] is det.spun and rec["evidence"][0]["original"] == det.evidence[0].original
+    assert [e["spun"] for e in rec["evidence"]] == [e.spun for e in det.evidence]
 
 
 # -- processes, interruption, scale ------------------------------------------------------------

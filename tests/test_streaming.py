@@ -36,9 +36,9 @@ def long_text() -> str:
 
 @pytest.fixture
 def streamed(monkeypatch):
-    monkeypatch.setattr(cli, "STREAM_BYTES", 5_000)  # stream anything longer
-    monkeypatch.setattr(cli, "STREAM_BLOCK", 1_000)  # and read it in small blocks
-    monkeypatch.setattr(cli, "_config", lambda args, parser: CONFIG)
+    monkeypatch.setattr(cli.run, "STREAM_BYTES", 5_000)  # stream anything longer
+    monkeypatch.setattr(cli.run, "STREAM_BLOCK", 1_000)  # and read it in small blocks
+    monkeypatch.setattr(cli.run, "_config", lambda args, parser: CONFIG)
 
 
 def test_a_streamed_document_is_restored_exactly_as_a_whole_one(
@@ -114,7 +114,7 @@ def _interrupted_run(monkeypatch, args: list[str], stop_at: int) -> None:
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
 def test_resume_continues_a_record_file_from_its_checkpoint(tmp_path, monkeypatch, capsys, fmt):
-    monkeypatch.setattr(cli, "CHECKPOINT_RECORDS", 50)
+    monkeypatch.setattr(cli.run, "CHECKPOINT_RECORDS", 50)
     src = tmp_path / f"many.{fmt}"
     if fmt == "jsonl":
         src.write_text(_records(600))
@@ -150,7 +150,7 @@ def test_resume_continues_a_record_file_from_its_checkpoint(tmp_path, monkeypatc
 
 
 def test_resume_starts_over_when_the_input_changed(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(cli, "CHECKPOINT_RECORDS", 20)
+    monkeypatch.setattr(cli.run, "CHECKPOINT_RECORDS", 20)
     src = tmp_path / "d.jsonl"
     src.write_text(_records(90))
     out = tmp_path / "out"

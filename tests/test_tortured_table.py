@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import csv
 import re
-import sys
 from pathlib import Path
 
+import build_tortured_table as btt  # scripts/ (pythonpath in pyproject.toml)
 import pytest
 
 from wordfix.tables import load_table
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
 
-import build_tortured_table as btt  # noqa: E402  (the script lives in scripts/)
 
 TABLE = ROOT / "data" / "synonym_maps" / "tortured_phrases.tsv"
 CSV = btt.DEFAULT_CSV

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .config import Config
-from .restoration import Restoration
+from .restoration import Detection, Restoration
 from .restorer import Restorer
 
 OnError = Literal["raise", "yield"]
@@ -214,11 +214,17 @@ def _init_worker(config: Config) -> None:
     _worker = restorer_for(config)
 
 
+class _Detect(tuple):
+    """An item of :func:`detect_many`: ``(text,)``, judged with ``Restorer.detect``."""
+
+
 def _restore_each(restorer: Restorer, batch: list[tuple[int, object]]) -> list[Restoration | RestoreError]:
-    out: list[Restoration | RestoreError] = []
+    out: list = []
     for index, text in batch:
         try:
-            if isinstance(text, tuple):  # (text, restore() options)
+            if isinstance(text, _Detect):
+                out.append(restorer.detect(text[0]))
+            elif isinstance(text, tuple):  # (text, restore() options)
                 out.append(restorer.restore(text[0], **text[1]))
             else:
                 out.append(restorer.restore(text))  # type: ignore[arg-type]  # restore() checks the type
@@ -374,6 +380,24 @@ def _with_batch_prior(
         yield from it
 
     yield from _generate(_chunks(rest(), batch_size, MAX_BATCH_CHARS), procs, new_cfg, on_error, new_restorer)
+
+
+def detect_many(
+    texts: Iterable[str],
+    n_process: int = 1,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    restorer: Restorer | None = None,
+    *,
+    config: Config | None = None,
+    on_error: OnError = "raise",
+) -> Iterator[Detection | RestoreError]:
+    """:func:`wordfix.detect` for every text of an iterable: Detections in input order,
+    on one core or many, exactly as :func:`restore_many` (same arguments and errors)."""
+    if isinstance(texts, (str, bytes)):
+        raise TypeError("detect_many takes an iterable of texts; for one text use wordfix.detect(text)")
+    return restore_many(
+        (_Detect((t,)) for t in texts), n_process, batch_size, restorer, config=config, on_error=on_error
+    )
 
 
 def _generate(

@@ -52,14 +52,13 @@ def cached_json(
         pass
     value = build()
     try:
+        from .files import write_atomic
+
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-        with open(tmp, "w", encoding="utf-8") as f:
-            json.dump(encode(value), f, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-        os.replace(tmp, path)
+        data = json.dumps(encode(value), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        write_atomic(path, data.encode("utf-8"), fsync=False)  # a cache: atomic, not durable
     except (OSError, ValueError):
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+        pass
     else:
         prune(path.parent, name.split("-", 1)[0] + "-", keep=path)
     return value

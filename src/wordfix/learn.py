@@ -116,24 +116,10 @@ class Table:
         return head + body
 
     def write(self, path: str | Path) -> None:
-        """Write the table (UTF-8, one row a line) atomically."""
-        import os
-        import tempfile
+        """Write the table (UTF-8, one row a line) atomically (``files.write_atomic``)."""
+        from .files import write_atomic
 
-        p = Path(path)
-        fd, tmp = tempfile.mkstemp(dir=p.parent or ".", prefix=f".{p.name}.", suffix=".tmp")
-        try:
-            mask = os.umask(0o022)
-            os.umask(mask)
-            os.chmod(tmp, 0o666 & ~mask)  # an ordinary file for its user, not mkstemp's 0600
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-                f.write("\n".join(self.tsv_lines()) + "\n")
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, p)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic(Path(path), ("\n".join(self.tsv_lines()) + "\n").encode("utf-8"))
 
     def report(self, top: int = 20) -> str:
         cov = self.covered / max(self.substitutions, 1)
@@ -567,60 +553,3 @@ def _record(rec, where: str, doc: str, spun_field: str, original_field: str, bad
         bad(where, f"needs string fields {spun_field!r} and {original_field!r}")
         return
     yield s, o, doc
-
-
-def main_learn(args) -> int:
-    """The ``wordfix learn`` command (registered by ``cli.py``)."""
-    skipped: list[str] = []
-    try:
-        pairs = read_pairs(args.inputs, args.format, args.spun_field, args.original_field, args.on_error, skipped)
-        table = from_pairs(pairs, min_count=args.min_count, max_phrase=args.max_phrase, label=args.label, progress=True)
-    except LearnError as e:
-        print(f"wordfix learn: {e}", file=sys.stderr)
-        return 1
-    except (OSError, ValueError) as e:
-        print(f"wordfix learn: {e}", file=sys.stderr)
-        return 2
-    table.skipped = skipped
-    for s in skipped:
-        print(f"wordfix learn: skipped {s}", file=sys.stderr)
-    if not table.rows:
-        print("wordfix learn: no rule reached --min-count; nothing written", file=sys.stderr)
-        return 1
-    table.write(args.output)
-    print(table.report(args.top), file=sys.stderr)
-    return 0
-
-
-def register(sub) -> None:
-    """Add ``learn`` to the ``wordfix`` command's subparsers."""
-    p = sub.add_parser(
-        "learn",
-        help="learn a spinner's substitutions from spun/original pairs into a table",
-        description=__doc__.split("\n")[0],
-    )
-    p.add_argument("inputs", nargs="+", help="files of pairs (- for stdin; .gz read as gzip)")
-    p.add_argument("-o", "--output", required=True, help="the table to write (the project's TSV format)")
-    p.add_argument("--format", choices=FORMATS, default="auto", help="how the pairs are stored (default: auto)")
-    p.add_argument("--spun-field", default="spun", help="field of the spun text in JSON records")
-    p.add_argument("--original-field", default="original", help="field of the original text in JSON records")
-    p.add_argument("--min-count", type=_positive, default=2, help="rewrites a rule needs (default 2)")
-    p.add_argument("--max-phrase", type=_positive, default=4, help="units a side of a rule at most (default 4)")
-    p.add_argument("--label", default="", help="what the pairs are, for the table header")
-    p.add_argument("--top", type=int, default=20, help="rules to list in the report")
-    p.add_argument(
-        "--on-error", choices=("skip", "raise"), default="skip", help="a bad record: report and skip it, or stop"
-    )
-    p.set_defaults(func=main_learn)
-
-
-def _positive(v: str) -> int:
-    import argparse
-
-    try:
-        n = int(v)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{v!r} is not a whole number") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return n

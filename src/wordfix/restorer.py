@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import gc
 import math
 import re
@@ -354,7 +355,10 @@ _gc_was_enabled = True
 def _gc_paused():
     """Pause the cyclic garbage collector while restoring: the work allocates many
     small short-lived objects and no cycles of note, and full collections that scan
-    the language model's memo cost about a third of the time. Re-enabled on exit."""
+    the language model's memo cost about a third of the time (clean prose 16,000 ->
+    24,000 words/s on 2 cores). The pause is the whole interpreter's: it ends when the
+    last restoring call in any thread does, and GC is re-enabled only if it was on
+    before (see README, Quality and speed)."""
     global _gc_depth, _gc_was_enabled
     with _gc_lock:
         if _gc_depth == 0:
@@ -489,18 +493,44 @@ def default_restorer() -> Restorer:
         return _default
 
 
+CACHED_RESTORERS = 4  # Restorers kept for wordfix.restore/detect with options (least recently used dropped)
+_cached: collections.OrderedDict[Config, Restorer] = collections.OrderedDict()
+_cached_lock = threading.Lock()
+
+
+def cached_restorer(**options) -> Restorer:
+    """The Restorer for these options, shared by all calls with the same options (the
+    CACHED_RESTORERS most recently used are kept; no options or the defaults: the
+    default Restorer). Building one costs little; its resources load on first use."""
+    config = Config().with_options(**options)  # unknown or bad options raise here
+    if config == Config():
+        return default_restorer()
+    try:
+        hash(config)
+    except TypeError:  # an unhashable value Config does not normalise: a one-off Restorer
+        return Restorer(config)
+    with _cached_lock:
+        r = _cached.get(config)
+        if r is None:
+            r = _cached[config] = Restorer(config)
+            while len(_cached) > CACHED_RESTORERS:
+                _cached.popitem(last=False)
+        else:
+            _cached.move_to_end(config)
+        return r
+
+
 def detect(text: str, **options) -> Detection:
     """How likely a text is spinner output (calibrated probability) and why; see
-    :meth:`Restorer.detect`."""
-    if options:
-        return Restorer(**options).detect(text)
-    return default_restorer().detect(text)
+    :meth:`Restorer.detect`. With options, the Restorer for them is reused across calls."""
+    return (cached_restorer(**options) if options else default_restorer()).detect(text)
 
 
 def restore(
     text: str, format: str | None = None, *, fix_encoding: bool | None = None, spintax: bool | None = None, **options
 ) -> Restoration:
     """Repair spun text. ``format``, ``fix_encoding`` and ``spintax`` are per call (see
-    :meth:`Restorer.restore`); with other keyword options, a one-off Restorer is built."""
-    r = Restorer(**options) if options else default_restorer()
+    :meth:`Restorer.restore`); other keyword options choose the Restorer, which is
+    reused by later calls with the same options (:func:`cached_restorer`)."""
+    r = cached_restorer(**options) if options else default_restorer()
     return r.restore(text, format, fix_encoding=fix_encoding, spintax=spintax)

@@ -212,7 +212,6 @@ class TableIndex:
             for i in range(1, len(k)):
                 self.prefixes.add(k[:i])
         self.max_len = max((len(k) for k in self.by_key), default=0)
-        self.n_rows = len(self._original)
         self._compile_morphology(grouped)
 
     def _compile_morphology(self, grouped: dict[tuple[str, ...], list[int]]) -> None:
@@ -314,14 +313,14 @@ class TableIndex:
         self._weight = arr("d", "weight", w_size)
         self._table = arr("H", "table", t_size)
         self._line = arr("I", "line", l_size)
-        self.n_rows = len(self._original)
-        if not all(len(x) == self.n_rows for x in (self._relation, self._pos, self._weight, self._table, self._line)):
+        n_rows = len(self._original)
+        if not all(len(x) == n_rows for x in (self._relation, self._pos, self._weight, self._table, self._line)):
             raise ValueError("columns of different lengths")
         self._context = {
             int(rid): tuple((bool(must), tuple(w.split(_SEP))) for must, w in ctx) for rid, ctx in d["context"]
         }
         counts, flat = arr("I", "counts", l_size), arr("I", "ids", l_size)
-        if sum(counts) != len(flat) or (flat and max(flat) >= self.n_rows):
+        if sum(counts) != len(flat) or (flat and max(flat) >= n_rows):
             raise ValueError("row ids do not fit the rows")  # nothing out of range reaches get()
         ids: list[int | tuple[int, ...]] = []
         pos = 0
@@ -379,10 +378,6 @@ class TableIndex:
     def __contains__(self, key: tuple[str, ...]) -> bool:
         return key in self.by_key
 
-    def rows(self) -> Iterable[Row]:
-        for key in self.by_key:
-            yield from self.get(key)
-
 
 def load_index(paths: Sequence[str | os.PathLike]) -> TableIndex:
     """Load and compile tables, reusing a compiled copy cached by content hash.
@@ -405,16 +400,6 @@ def load_index(paths: Sequence[str | os.PathLike]) -> TableIndex:
         return TableIndex(rows, [p.name for p in paths])
 
     idx = cached_json(f"index-{h.hexdigest()[:24]}.json", build, TableIndex.to_json, TableIndex.from_json)
-    return _frozen(idx)
-
-
-def _frozen(idx: TableIndex) -> TableIndex:
-    """Move the index's million small objects out of the garbage collector's sight:
-    they live as long as the process, and scanning them made every full collection
-    (triggered by ordinary allocation while restoring) cost tens of milliseconds."""
-    import gc
-
-    gc.freeze()
     return idx
 
 
@@ -429,7 +414,6 @@ _SOURCE_KINDS = (
     ("issue #", "the project's issues"),
     ("NOTES", "NOTES.md"),
 )
-SEED_PAIR = ("seed_spun_article.txt", "seed_original_reconstructed.txt")
 
 
 def _source_kinds(rows: Sequence[Row]) -> dict[str, int]:
@@ -443,51 +427,16 @@ def _source_kinds(rows: Sequence[Row]) -> dict[str, int]:
     return dict(c.most_common())
 
 
-def _default_pair() -> tuple[Path, Path] | None:
-    """The project's real spun/original pair (in a source checkout), if it is at hand."""
-    for root in (Path.cwd(), Path(__file__).resolve().parents[2]):
-        spun, original = root / "examples" / SEED_PAIR[0], root / "data" / "sources" / SEED_PAIR[1]
-        if spun.exists() and original.exists():
-            return spun, original
-    return None
-
-
-def pair_recall(files: Sequence[Path], spun_path: Path, original_path: Path) -> str:
-    """Candidate recall of the tables on a real spun/original pair, as a report line."""
-    import statistics
-
-    from . import evaluate
-    from .restorer import Restorer
-
-    spun = spun_path.read_text(encoding="utf-8")
-    if "It's frustrating" in spun and "No comments" in spun:  # the seed post: its body only
-        spun = spun[spun.index("It's frustrating") : spun.index("No comments")].strip()
-    original = evaluate.read_reference(original_path)
-    subs = evaluate.substitutions(spun, original)
-    r = Restorer(tables=tuple(str(f) for f in files))
-    recall, sizes, _ = evaluate.candidate_recall(r.candidates(spun), subs)
-    median = statistics.median(sizes) if sizes else 0
-    return (
-        f"candidate recall on {spun_path.name}: {recall:.1%} of {len(subs)} substitutions "
-        f"(median {median:g} candidates per overlapping span)"
-    )
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m wordfix.tables stats|check [FILE...]``: row counts per table, relation
-    and source, candidate recall on a real spun/original pair, or validation only."""
+    and source, or validation only. (Candidate recall of tables on real spun text is
+    measured by ``benchmarks/pool.py --table FILE``.)"""
     import argparse
     from collections import Counter
 
     ap = argparse.ArgumentParser(prog="python -m wordfix.tables", description=main.__doc__)
     ap.add_argument("command", choices=["stats", "check"])
     ap.add_argument("files", nargs="*", help="table files (default: the bundled tables)")
-    ap.add_argument(
-        "--pair",
-        nargs=2,
-        metavar=("SPUN", "ORIGINAL"),
-        help="a spun text and its original for candidate recall (default: the seed pair of a source checkout)",
-    )
     a = ap.parse_args(argv)
     files = [Path(f) for f in a.files] or bundled_tables()
     total = 0
@@ -507,10 +456,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             print("  sources: " + ", ".join(f"{k} {v}" for k, v in _source_kinds(rows).items()))
     print(f"{len(files)} tables, {total} rows" + ("" if a.command == "stats" else ", all valid"))
-    if a.command == "stats":
-        pair = tuple(Path(x) for x in a.pair) if a.pair else _default_pair()
-        if pair:
-            print(pair_recall(files, *pair))
     return 0
 
 

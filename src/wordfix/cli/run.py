@@ -1,23 +1,7 @@
-"""The ``wordfix`` command (also ``python -m wordfix``).
-
-Subcommands live beside the code they drive: ``fix`` and ``score`` here, ``review``
-and ``apply`` in ``review.py`` (registered through ``register(subparsers)``).
-
-``wordfix fix PATH...``   restore files, directories (recursively) or ``-`` (stdin):
-                          to stdout, to a mirrored tree (``-o DIR``), or in place
-                          with a backup (``--in-place --backup-suffix .orig``).
-``wordfix score PATH...`` one spin score per document, as TSV or JSON, for screening.
-
-With ``--jsonl``/``--csv`` every line (row) is a document: the text is read from
-``--field``/``--column`` and the record is written back with three more fields,
-``<field>_restored``, ``wordfix_edits`` and ``wordfix_spin_score``.
-
-Every file written appears complete or not at all (temp file in the same directory,
-fsync, ``os.replace``: see ``files.py``); an interrupted run leaves no partial outputs and
-``--resume`` finishes it (record files written with ``-o`` go on from their last
-checkpoint). Documents longer than STREAM_BYTES are streamed through the chunker.
-Exit codes: 0 ok, 1 some documents failed (each is reported on stderr and counted in
-the summary), 2 usage errors, 130 interrupted.
+"""One run of ``wordfix fix`` or ``wordfix score``: the documents and records read
+lazily (:mod:`.inputs`), restored in order with :func:`wordfix.restore_many`, each
+result written as it arrives and every file through :mod:`wordfix.files` (complete or
+not at all; backups before anything is replaced), failures reported and counted.
 """
 
 from __future__ import annotations
@@ -32,24 +16,19 @@ import hashlib
 import io
 import json
 import os
-import shutil
-import signal
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from fnmatch import fnmatch
 from functools import partial
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
-from . import __version__
-from .files import (
-    BACKUP_EXISTS as _BACKUP_EXISTS,
-)
-from .files import (  # noqa: F401  (AtomicFile, TMP_MARK, ... re-exported for callers)
-    TMP_MARK,
+from .. import __version__
+from ..config import Config
+from ..files import (
+    BACKUP_EXISTS,
     AtomicFile,
     RefusedWrite,
     ResumableFile,
@@ -61,368 +40,44 @@ from .files import (  # noqa: F401  (AtomicFile, TMP_MARK, ... re-exported for c
     remove_stale_temps,
     replace_target,
     replace_with_backup,
-    same_file,
     sha256_prefix,
     write_atomic,
 )
+from .inputs import (
+    _UTF8_BOM,
+    Input,
+    InputError,
+    Record,
+    _wide,
+    _wide_message,
+    csv_records,
+    discover,
+    jsonl_records,
+    read_document,
+    wide_bom,
+)
+from .options import UsageError, config_from_args
+from .output import (
+    _CSV_END,
+    DIFF_SUFFIXES,
+    EDITS_FIELD,
+    RESTORED_SUFFIX,
+    SCORE_FIELD,
+    _csv_row_end,
+    _json_line,
+    _n,
+    _stdout_bytes,
+    render,
+)
 
 if TYPE_CHECKING:
-    from .restoration import Restoration
+    from ..restoration import Restoration
 
-EDITS_FIELD = "wordfix_edits"
-SCORE_FIELD = "wordfix_spin_score"
-RESTORED_SUFFIX = "_restored"  # the restored text goes to "<field>_restored"
-DIFF_SUFFIXES = {"unified": ".diff", "inline": ".diff", "side-by-side": ".diff", "json": ".json", "html": ".html"}
-EXIT_STATUS = """exit status: 0 all documents done, 1 some failed (each is reported on stderr,
-and counted in the summary), 2 usage error, 130 interrupted."""
-FIX_EPILOG = f"""With --jsonl or --csv, each record is written back with three more fields:
-  <field>{RESTORED_SUFFIX:<13} the restored text (e.g. text{RESTORED_SUFFIX})
-  {EDITS_FIELD:<20} the edits, as in Restoration.to_dict() (a JSON string in CSV)
-  {SCORE_FIELD:<20} 0 clean .. 1 heavily spun
-Outputs appear complete or not at all; after an interruption, --resume finishes.
-
-{EXIT_STATUS}"""
 WRITER_THREADS = 8  # files written (and fsynced) concurrently: fsync latency dominates small files
-
-
-# -- errors ------------------------------------------------------------------------------
-class InputError(Exception):
-    """A document or file that cannot be read as asked; the message says why and what to do."""
 
 
 class _Abort(Exception):
     """``--on-error fail`` met a failure: stop the run (it has been reported already)."""
-
-
-# -- atomic files: see files.py ----------------------------------------------------------
-# (re-exported here: AtomicFile, write_atomic, copy_atomic, remove_stale_temps, backup_state)
-
-
-# -- inputs ------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Input:
-    """One input file: ``path`` (None for stdin) and ``rel``, its place under ``-o``."""
-
-    path: Path | None
-    rel: Path
-
-    @property
-    def name(self) -> str:
-        return "<stdin>" if self.path is None else display_path(self.path)
-
-
-def discover(
-    args: Sequence[str],
-    pattern: str,
-    skip: Path | None = None,
-    skip_suffix: str | None = None,
-    notes: list[str] | None = None,
-) -> tuple[list[Input], list[str]]:
-    """Expand the command-line paths into input files, in a stable (sorted) order.
-
-    Directories are walked recursively for regular files matching ``pattern``,
-    skipping hidden names and the directory ``skip`` (the output directory, when it
-    lies inside an input) and names ending in ``skip_suffix`` (backups). A file named
-    twice (or through two paths or links) is one input. Returns the inputs and the
-    arguments that do not exist; what a walk passes over on purpose (links to
-    directories, FIFOs, dangling links, repeated files) is described in ``notes``.
-    """
-    inputs: list[Input] = []
-    missing: list[str] = []
-    skip = skip.resolve() if skip is not None else None
-    seen: set[tuple[int, int]] = set()
-    say = notes.append if notes is not None else (lambda _m: None)
-
-    def add(p: Path, rel: Path) -> None:
-        try:
-            st = p.stat()
-        except OSError:
-            inputs.append(Input(p, rel))  # reading it will report why
-            return
-        key = (st.st_dev, st.st_ino)
-        if key in seen:
-            say(f"{display_path(p)}: the same file as an earlier input; processed once")
-            return
-        seen.add(key)
-        inputs.append(Input(p, rel))
-
-    def walk(top: Path, d: Path) -> None:
-        try:
-            entries = sorted(os.scandir(d), key=lambda e: e.name)
-        except OSError as e:
-            missing.append(f"{display_path(d)}: {e.strerror}")
-            return
-        for e in entries:
-            if e.name.startswith(".") or (skip_suffix and e.name.endswith(skip_suffix)):
-                continue
-            p = Path(e.path)
-            if e.is_dir(follow_symlinks=False):
-                if skip is None or p.resolve() != skip:
-                    walk(top, p)
-            elif e.is_symlink() and e.is_dir():
-                say(f"{display_path(p)}: skipped, a symbolic link to a directory (name it to include it)")
-            elif e.is_file():
-                if fnmatch(e.name, pattern):
-                    add(p, p.relative_to(top))
-            elif e.is_symlink() and not os.path.exists(p):
-                say(f"{display_path(p)}: skipped, a dangling symbolic link")
-            elif fnmatch(e.name, pattern):
-                say(f"{display_path(p)}: skipped, not a regular file (a FIFO, socket or device)")
-
-    for a in args:
-        if a == "-":
-            inputs.append(Input(None, Path("stdin")))
-            continue
-        p = Path(a)
-        if p.is_dir():
-            walk(p, p)
-        elif skip_suffix and p.name.endswith(skip_suffix) and p.exists():
-            say(f"{display_path(p)}: skipped, a backup (its name ends in {skip_suffix})")
-        elif p.exists():
-            add(p, Path(p.name))
-        elif p.is_symlink():
-            missing.append(f"{display_path(a)}: a dangling symbolic link")
-        else:
-            missing.append(f"{display_path(a)}: no such file or directory")
-    return inputs, missing
-
-
-def _wide(encoding: str) -> bool:
-    """UTF-16/32 text has NUL bytes and cannot be split into lines as bytes."""
-    return codecs.lookup(encoding).name.startswith(("utf-16", "utf-32"))
-
-
-_UTF8_BOM = codecs.BOM_UTF8
-_WIDE_BOMS = (
-    (codecs.BOM_UTF32_LE, "UTF-32"),
-    (codecs.BOM_UTF32_BE, "UTF-32"),
-    (codecs.BOM_UTF16_LE, "UTF-16"),
-    (codecs.BOM_UTF16_BE, "UTF-16"),
-)
-
-
-def wide_bom(head: bytes, encoding: str) -> str | None:
-    """The name ("UTF-16", "UTF-32") if ``head`` starts with that byte-order mark and ``encoding``
-    is not a wide one (such files would otherwise look binary)."""
-    if _wide(encoding):
-        return None
-    for bom, name in _WIDE_BOMS:
-        if head.startswith(bom):
-            return name
-    return None
-
-
-def _wide_message(name: str) -> str:
-    return f"{name} text (it starts with a {name} byte-order mark): pass --encoding {name.lower()}"
-
-
-def decode(data: bytes, encoding: str) -> str:
-    """Bytes to text, refusing binary data; errors name the problem and the fix."""
-    wide = wide_bom(data[:4], encoding)
-    if wide:
-        raise InputError(_wide_message(wide))
-    if not _wide(encoding) and b"\0" in data:
-        raise InputError("binary file (it contains NUL bytes)")
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError as e:
-        raise InputError(
-            f"not {encoding} text ({e.reason} at byte {e.start}); if it is text in another encoding, "
-            "say which with --encoding (e.g. --encoding latin-1)"
-        ) from None
-
-
-def read_document(inp: Input, encoding: str) -> str:
-    """The whole text of one input file (or of stdin)."""
-    try:
-        data = sys.stdin.buffer.read() if inp.path is None else inp.path.read_bytes()
-    except OSError as e:
-        raise InputError(e.strerror or str(e)) from None
-    return decode(data, encoding)
-
-
-@dataclass
-class Record:
-    """One JSONL line or CSV row: where it is, its fields, its text (if valid), and its
-    exact bytes (``raw``, for ``--in-place``: a record that is not changed is written
-    back as it was)."""
-
-    line: int
-    fields: dict | None = None
-    text: str | None = None
-    error: str | None = None
-    raw: bytes | None = None
-    row: list[str] | None = None  # CSV: the cells, in header order
-    end: int | None = None  # byte offset in the input just after the record (None: unknown)
-    next_line: int = 0  # the line the next record starts on
-
-
-def _is_utf8(encoding: str) -> bool:
-    return codecs.lookup(encoding).name == "utf-8"
-
-
-def _lines(
-    stream: IO[bytes], encoding: str, first_line: int = 1
-) -> Iterator[tuple[int, str | None, str | None, bytes | None]]:
-    """(line number, text, error, raw bytes) for each line, each decoded on its own, so
-    one badly encoded line is one bad record, not the end of the file. A UTF-8 BOM
-    at the start is not part of the first line's text. ``first_line``: the number of
-    the stream's first line (when resuming in the middle of a file)."""
-    peek = getattr(stream, "peek", None)
-    wide = wide_bom(peek(4)[:4], encoding) if peek is not None and first_line == 1 else None
-    if wide:
-        raise InputError(_wide_message(wide))
-    if _wide(encoding):
-        n = 0
-        try:
-            for n, line in enumerate(codecs.getreader(encoding)(stream), 1):
-                yield n, line, None, None
-        except UnicodeDecodeError as e:
-            raise InputError(f"line {n + 1}: not {encoding} text ({e.reason}); try --encoding") from None
-        return
-    utf8 = _is_utf8(encoding)
-    for n, raw in enumerate(stream, first_line):
-        body = raw[len(_UTF8_BOM) :] if n == 1 and utf8 and raw.startswith(_UTF8_BOM) else raw
-        try:
-            yield n, body.decode(encoding), None, raw
-        except UnicodeDecodeError as e:
-            yield n, None, f"not {encoding} text ({e.reason} at byte {e.start}); try --encoding", raw
-
-
-def _no_constant(name: str) -> object:
-    raise ValueError(f"{name} is not JSON")
-
-
-def _finite_float(s: str) -> float:
-    v = float(s)
-    if v in (float("inf"), float("-inf")):
-        raise ValueError(f"the number {s[:20]} is too large for a double")
-    return v
-
-
-def parse_json(text: str) -> object:
-    """Strict JSON: no NaN/Infinity, no numbers that overflow to infinity (they would be
-    written back as invalid JSON). Raises ValueError (RecursionError for deep nesting)."""
-    return json.loads(text, parse_constant=_no_constant, parse_float=_finite_float)
-
-
-def _json_error(e: Exception) -> str:
-    if isinstance(e, json.JSONDecodeError):
-        return f"invalid JSON ({e.msg} at column {e.colno})"
-    if isinstance(e, RecursionError):
-        return "invalid JSON (nested too deeply)"
-    return f"invalid JSON ({e})"
-
-
-def jsonl_records(
-    stream: IO[bytes], field: str, encoding: str, first_line: int = 1, offset: int = 0
-) -> Iterator[Record]:
-    """Stream JSON Lines, one :class:`Record` per line (a blank one has neither text nor
-    error), without reading ahead. ``first_line``/``offset``: where the stream starts
-    in the file, when resuming."""
-    pos = offset
-    for n, line, error, raw in _lines(stream, encoding, first_line):
-        end = None if raw is None else pos + len(raw)
-        pos = end if end is not None else pos
-        if error:
-            rec = Record(n, error=error, raw=raw)
-        elif not line or not line.strip():
-            rec = Record(n, raw=raw)  # a blank line holds no record (in place, it is written back)
-        else:
-            try:
-                obj = parse_json(line)
-            except (ValueError, RecursionError) as e:
-                rec = Record(n, error=_json_error(e), raw=raw)
-            else:
-                rec = _check_field(n, obj, field)
-                rec.raw = raw if raw is not None else line.encode(encoding)
-        rec.end, rec.next_line = end, n + 1
-        yield rec
-
-
-CSV_FIELD_LIMIT = min(sys.maxsize, 2**31 - 1)  # csv's default (128 KiB) refuses long articles
-
-
-def csv_records(
-    stream: IO[bytes],
-    field: str,
-    encoding: str,
-    columns: list[str],
-    header_raw: list[bytes] | None = None,
-    first_line: int = 1,
-    offset: int = 0,
-) -> Iterator[Record]:
-    """Stream CSV rows (the header first, into ``columns``, its bytes into
-    ``header_raw``); ``line`` is where a row starts. Parsing is strict: a malformed row
-    (an unterminated quote runs to the end of the file) is one bad record. Resuming
-    (``first_line`` > 1, ``offset``): the stream starts after the header, which the
-    caller has put into ``columns`` already."""
-    csv.field_size_limit(CSV_FIELD_LIMIT)
-    consumed: list[bytes] = []
-    pos = offset
-    base = first_line - 1
-
-    def lines() -> Iterator[str]:
-        for n, line, error, raw in _lines(stream, encoding, first_line):
-            if line is None:  # a CSV record may span lines: a bad one spoils the rest
-                raise InputError(f"line {n}: {error}")
-            consumed.append(raw if raw is not None else line.encode(encoding))
-            yield line
-
-    def take() -> bytes:
-        nonlocal pos
-        data = b"".join(consumed)
-        consumed.clear()
-        pos += len(data)
-        return data
-
-    reader = csv.reader(lines(), strict=True)
-    if first_line == 1:
-        try:
-            header = next(reader, None)
-        except csv.Error as e:
-            raise InputError(f"line 1: CSV error in the header ({e})") from None
-        if header is None:
-            return
-        if field not in header:
-            raise InputError(f"line 1: no column {field!r} (columns: {', '.join(header)}); choose one with --column")
-        columns.extend(header)
-        if header_raw is not None:
-            header_raw.append(take())
-        else:
-            take()
-    header = list(columns)
-    start = base + reader.line_num + 1
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as e:
-            msg = str(e)
-            if "unexpected end of data" in msg:
-                msg = "a quoted field is not closed (it runs to the end of the file)"
-            rec = Record(start, error=f"CSV error ({msg})", raw=take())
-        else:
-            raw = take()
-            if len(row) != len(header):
-                rec = Record(start, error=f"{len(row)} fields, the header has {len(header)}", raw=raw)
-            else:
-                rec = Record(start, dict(zip(header, row, strict=True)), row[header.index(field)], raw=raw, row=row)
-        rec.end = pos
-        start = rec.next_line = base + reader.line_num + 1
-        yield rec
-
-
-def _check_field(n: int, obj: object, field: str) -> Record:
-    if not isinstance(obj, dict):
-        return Record(n, error=f"not a JSON object but {type(obj).__name__}")
-    if field not in obj:
-        return Record(n, error=f"no field {field!r} (choose one with --field)")
-    text = obj[field]
-    if not isinstance(text, str):
-        return Record(n, error=f"field {field!r} is {type(text).__name__}, not a string")
-    return Record(n, obj, text)
 
 
 # -- the run ----------------------------------------------------------------------------
@@ -478,8 +133,7 @@ class Run:
         self.writes: collections.deque[tuple[str, Future]] = collections.deque()
         self.writer: ThreadPoolExecutor | None = None
         self.stdout_columns: list[str] | None = None
-        self.scores: list[dict] = []
-        self.header_done = False
+        self.report = args.report(args) if getattr(args, "report", None) else None  # score: its table
         self.n_docs = self.n_words = self.n_edits = self.n_failed = self.n_resumed = 0
         show = args.progress if args.progress is not None else (sys.stderr.isatty() and not args.quiet)
         self.bar = _Bar(show, None if self.records else len(inputs), "rec" if self.records else "doc")
@@ -496,8 +150,10 @@ class Run:
 
     def summary(self, seconds: float) -> str:
         rate = self.n_words / seconds if seconds > 0 else 0.0
-        verb = "scored" if self.args.command == "score" else "restored"
-        parts = [f"{_n(self.n_docs, 'document')} {verb}", _n(self.n_words, "word"), _n(self.n_edits, "edit")]
+        if self.report is not None:
+            parts = [f"{_n(self.n_docs, 'document')} scored", _n(self.n_words, "word"), f"{self.report.n_spun:,} spun"]
+        else:
+            parts = [f"{_n(self.n_docs, 'document')} restored", _n(self.n_words, "word"), _n(self.n_edits, "edit")]
         parts.append(f"{self.n_failed:,} failed")
         if self.n_resumed:
             parts.append(f"{self.n_resumed:,} already done")
@@ -505,12 +161,15 @@ class Run:
 
     # -- driving
     def execute(self, restorer) -> int:
-        from .batch import RestoreError, restore_many
+        from ..batch import RestoreError, detect_many, restore_many
+        from ..restoration import Detection
 
+        self.config = restorer.config
         self.chunk_chars = restorer.config.chunk_chars
         texts = self._record_texts() if self.records else self._document_texts()
+        many = detect_many if self.report is not None else restore_many  # score judges, fix restores
         try:
-            results = restore_many(texts, self.args.jobs, self.args.batch_size, restorer, on_error="yield")
+            results = many(texts, self.args.jobs, self.args.batch_size, restorer, on_error="yield")
             with contextlib.closing(results):
                 for res in results:
                     self._drain()
@@ -520,6 +179,11 @@ class Run:
                         if job.failed is not None:
                             job.failed()
                         self.fail(job.where, f"could not restore it: {res.kind}: {res.message}")
+                    elif isinstance(res, Detection):
+                        self.n_docs += job.document
+                        self.n_words += res.words
+                        job.done(res)
+                        self.bar.update(job.progress)
                     else:
                         self.n_docs += job.document
                         self.n_words += res.stats.get("words", 0)
@@ -531,7 +195,8 @@ class Run:
                     self._drain()
             self._drain()
             self._finish_writes(wait=True)
-            self._flush_scores()
+            if self.report is not None:
+                self.report.flush()
         except _Abort:
             pass
         finally:
@@ -557,7 +222,7 @@ class Run:
 
     # -- whole documents
     def _document_texts(self) -> Iterator[tuple[str, dict]]:
-        from .markup import document_options
+        from ..markup import document_options
 
         a = self.args
         for inp in self.inputs:
@@ -573,7 +238,7 @@ class Run:
                     self.fail(inp.name, f"not replaced: {e}")
                     continue
                 if backup_state(target, a.backup_suffix) == "differs":
-                    self.fail(inp.name, _BACKUP_EXISTS.format(display_path(backup_path(target, a.backup_suffix))))
+                    self.fail(inp.name, BACKUP_EXISTS.format(display_path(backup_path(target, a.backup_suffix))))
                     continue
             if self._streams(inp):
                 yield from self._stream_document(inp, dest)
@@ -584,7 +249,8 @@ class Run:
                 self.fail(inp.name, str(e))
                 continue
             self.pending.append(Pending(inp.name, partial(self._emit_document, inp, dest)))
-            yield text, document_options(text, inp.name if inp.path else None, a.doc_format, a.fix_encoding)
+            options = document_options(text, inp.name if inp.path else None, a.doc_format, a.fix_encoding)
+            yield prose(text, options["format"]) if self.report is not None else (text, options)
 
     # -- long documents, streamed through the chunker
     def _streams(self, inp: Input) -> bool:
@@ -601,7 +267,7 @@ class Run:
             return False
 
     def _stream_document(self, inp: Input, dest: Path | None) -> Iterator[str]:
-        from .restorer import chunk_end
+        from ..restorer import chunk_end
 
         a = self.args
         assert inp.path is not None
@@ -724,8 +390,8 @@ class Run:
 
     def _emit_document(self, inp: Input, dest: Path | None, res: Restoration) -> None:
         a = self.args
-        if a.command == "score":
-            self._score(inp.name, res)
+        if self.report is not None:
+            self.report.add(inp.name, res)
             return
         if a.in_place:
             if res.text != res.original:
@@ -738,7 +404,7 @@ class Run:
             return
         if a.diff and a.diff_format != "json" and not res.edits:
             return  # nothing changed: no empty .diff (or page) for it
-        out = _render(res, a, inp.name, to_terminal=dest is None and sys.stdout.isatty())
+        out = render(res, a, inp.name, to_terminal=dest is None and sys.stdout.isatty())
         if dest is None:
             _stdout_bytes(out.encode(a.encoding))
         else:
@@ -827,7 +493,7 @@ class Run:
                         assert rec.fields is not None
                         failed = partial(sink.put_raw if sink.in_place else sink.note_failure, rec)
                         self.pending.append(Pending(f"{inp.name}:{rec.line}", partial(sink.put, rec), failed))
-                        yield rec.text
+                        yield rec.text if self.report is None else prose(rec.text, self.config.format)
                     if not sink.started and (sink.columns or not a.csv):
                         sink.start()
             except InputError as e:
@@ -853,7 +519,7 @@ class Run:
     def options_key(self) -> str:
         """What must be the same for a resumed run to continue a stopped one's output."""
         a = self.args
-        opts = [__version__, a.field, a.encoding, a.csv, a.table, a.protect, a.min_confidence, a.scorer]
+        opts = [__version__, a.field, a.encoding, a.csv, repr(self.config)]
         return hashlib.sha256(json.dumps(opts).encode()).hexdigest()[:16]
 
     def _checkpoint(self, inp: Input, dest: Path | None) -> dict | None:
@@ -893,7 +559,7 @@ class Run:
                 raise InputError(f"not replaced: {e}") from None
             state = backup_state(target, a.backup_suffix)
             if state == "differs":
-                raise InputError(_BACKUP_EXISTS.format(display_path(backup_path(target, a.backup_suffix))))
+                raise InputError(BACKUP_EXISTS.format(display_path(backup_path(target, a.backup_suffix))))
             backup = backup_path(target, a.backup_suffix) if state == "none" else None
             st = target.stat()
             out = AtomicFile(target, mode=st.st_mode & 0o7777, fsync=a.fsync, owner=(st.st_uid, st.st_gid))
@@ -907,51 +573,6 @@ class Run:
         if ck is not None:
             sink.done_before, sink.failed_before = ck["records"], ck["failed"]
         return sink
-
-    # -- scores
-    def _score(self, where: str, res: Restoration, fields: dict | None = None) -> None:
-        a = self.args
-        if a.min_score is not None and res.spin_score < a.min_score:
-            return
-        doc = where
-        if fields is not None and a.id_field and a.id_field in fields:
-            doc = str(fields[a.id_field])
-        row = {
-            "document": doc,
-            "spin_score": round(res.spin_score, 4),
-            "words": res.stats.get("words", 0),
-            "edits": len(res.edits),
-            "reason": res.spin_reason,
-        }
-        if a.sort == "none" and a.format != "json":
-            self._print_score(row)
-        else:
-            self.scores.append(row)
-
-    def _print_score(self, row: dict) -> None:
-        if self.args.format == "tsv":
-            if not self.header_done:
-                self.header_done = True
-                if self.args.header:
-                    _stdout_text("\t".join(row) + "\n")
-            _stdout_text("\t".join(_tsv_cell(v) for v in row.values()) + "\n")
-        else:
-            _stdout_text(json.dumps(row, ensure_ascii=False) + "\n")
-
-    def _flush_scores(self) -> None:
-        a = self.args
-        if a.command != "score":
-            return
-        rows = self.scores
-        if a.sort == "score":
-            rows.sort(key=lambda r: (-r["spin_score"], r["document"]))
-        elif a.sort == "document":
-            rows.sort(key=lambda r: r["document"])
-        if a.format == "json":
-            _stdout_text(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
-        else:
-            for r in rows:
-                self._print_score(r)
 
 
 CHECKPOINT_RECORDS = 1000  # a record output's checkpoint is renewed every this many records
@@ -1119,8 +740,8 @@ class RecordSink:
         run = self.run
         assert rec.fields is not None
         where = f"{self.inp.name}:{rec.line}"
-        if run.args.command == "score":
-            run._score(where, res, rec.fields)
+        if run.report is not None:
+            run.report.add(where, res, rec.fields)
             return
         if self.broken:
             return
@@ -1195,106 +816,16 @@ class RecordSink:
             self.out.discard()
 
 
-# csv.writer quotes a field holding a character of its line terminator: with "\r\n" both CR
-# and LF in a field are quoted (with "\n", a lone CR would be written bare and break the row).
-_CSV_END = "\r\n"
-
-
-def _csv_row_end(row: str, end: str) -> str:
-    return row[: -len(_CSV_END)] + end if row.endswith(_CSV_END) else row
-
-
-def _json_line(obj: object, encoding: str, end: str = "\n") -> bytes:
-    """One JSON Lines record as bytes: strict JSON (no NaN), text as it is where the
-    encoding can hold it, and ``\\u`` escapes where it cannot (lone surrogates)."""
-    text = json.dumps(obj, ensure_ascii=False, allow_nan=False)
+# -- the command: fix and score ----------------------------------------------------------
+def _config(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Config:
+    """The run's Config, from the options (a usage error exits 2)."""
     try:
-        return (text + end).encode(encoding)
-    except UnicodeEncodeError:
-        return (json.dumps(obj, ensure_ascii=True, allow_nan=False) + end).encode(encoding)
-
-
-def _n(count: int, noun: str) -> str:
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
-
-
-def _tsv_cell(v: object) -> str:
-    return str(v).replace("\t", " ").replace("\n", " ")
-
-
-def _render(res: Restoration, a: argparse.Namespace, name: str, to_terminal: bool) -> str:
-    """What ``fix`` prints for one document: the text, or a diff of it."""
-    if not a.diff:
-        return res.text
-    if a.diff_format == "json":
-        return json.dumps({"document": name, **res.to_dict()}, ensure_ascii=False) + "\n"
-    if a.diff_format == "html":
-        from .diff import html_document
-
-        return html_document(res, name)
-    if a.diff_format == "unified":
-        return res.diff("unified", name=name, color=to_terminal)
-    width = shutil.get_terminal_size().columns if to_terminal else 100
-    if a.diff_format == "inline":
-        body = res.diff("inline", color=to_terminal)
-    else:
-        body = res.diff(a.diff_format, width=width)
-    header = f"==> {name} <==\n" if len(a.paths) > 1 or Path(a.paths[0]).is_dir() else ""
-    return header + body + ("" if body.endswith("\n") else "\n")
-
-
-def _stdout_bytes(data: bytes) -> None:
-    buf = getattr(sys.stdout, "buffer", None)
-    if buf is None:
-        sys.stdout.write(data.decode("utf-8", "replace"))
-    else:
-        sys.stdout.flush()
-        buf.write(data)
-
-
-def _stdout_text(text: str) -> None:
-    sys.stdout.write(text)
-
-
-# -- commands ---------------------------------------------------------------------------
-def _config(args: argparse.Namespace, parser: argparse.ArgumentParser):
-    from .config import Config
-
-    for t in args.table or ():
-        if os.path.isdir(t):
-            parser.error(f"--table {display_path(t)}: is a directory; name the table file (a .tsv) instead")
-        if not os.path.exists(t):
-            parser.error(f"--table {display_path(t)}: no such table file")
-    options: dict = {"extra_tables": tuple(args.table or ()), "protect": tuple(args.protect or ())}
-    if args.min_confidence is not None:
-        options["min_confidence"] = args.min_confidence
-    if args.scorer is not None:
-        options["scorer"] = args.scorer
-    if args.min_spin is not None:
-        options["min_spin"] = args.min_spin
-    if args.assume_spun:
-        options["assume_spun"] = True
-    if args.scorer == "neural":
-        from .neural import INSTALL_HINT, missing_backend
-
-        missing = missing_backend()
-        if missing:
-            parser.error(
-                f"--scorer neural needs {', '.join(missing)}, which {'is' if len(missing) == 1 else 'are'} "
-                f"not installed; {INSTALL_HINT}"
-            )
-    if args.spintax is not None:
-        options["spintax"] = args.spintax
-    if args.jsonl or args.csv:  # records: one format for all (whole files: per file, see document_options)
-        options["format"] = args.doc_format or "text"
-        options["fix_encoding"] = args.fix_encoding if args.fix_encoding is not None else options["format"] == "html"
-    try:
-        return Config(**options)
-    except ValueError as e:
+        return config_from_args(args, per_document=not (args.jsonl or args.csv))
+    except UsageError as e:
         parser.error(str(e))
 
 
-def _check_usage(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
+def check_usage(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
     """Refuse combinations that would lose data or make no sense (exit 2)."""
     if args.jobs < -1:
         parser.error("--jobs must be >= 1, or 0 / -1 for all CPUs")
@@ -1334,7 +865,7 @@ def _check_usage(args: argparse.Namespace, parser: argparse.ArgumentParser) -> N
         parser.error("--resume needs -o DIR or --in-place (it skips outputs that exist already)")
 
 
-def _check_outputs(inputs: list[Input], args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
+def check_outputs(inputs: list[Input], args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
     """-o: refuse if two inputs map to one output, or an output would replace an input."""
     if args.command != "fix" or args.output_dir is None:
         return
@@ -1352,20 +883,20 @@ def _check_outputs(inputs: list[Input], args: argparse.Namespace, parser: argpar
         seen[dest] = inp
 
 
-def _cmd_run(args: argparse.Namespace) -> int:
+def run_command(args: argparse.Namespace) -> int:
     """``fix`` and ``score``: find the inputs, load resources once, run, summarize."""
     parser: argparse.ArgumentParser = args.parser
-    _check_usage(args, parser)
+    check_usage(args, parser)
     config = _config(args, parser)
     out_dir = args.output_dir if args.command == "fix" else None
     notes: list[str] = []
     inputs, missing = discover(args.paths, args.glob, out_dir, args.backup_suffix if args.in_place else None, notes)
-    _check_outputs(inputs, args, parser)
+    check_outputs(inputs, args, parser)
     if out_dir is not None and args.resume and out_dir.is_dir():
         remove_stale_temps(out_dir)
 
-    from .batch import restorer_for
-    from .tables import TableError
+    from ..batch import restorer_for
+    from ..errors import TableError
 
     started = time.perf_counter()
     try:
@@ -1389,189 +920,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return status
 
 
-def _add_shared_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("paths", nargs="+", metavar="PATH", help="files, directories (searched recursively) or - for stdin")
-    g = p.add_argument_group("input")
-    g.add_argument("--encoding", default="utf-8", help="text encoding of the inputs and outputs (default utf-8)")
-    g.add_argument(
-        "--glob",
-        default="*",
-        metavar="PATTERN",
-        help="in directories, only files whose name matches (e.g. '*.txt'; default all non-hidden files)",
-    )
-    fmt = g.add_mutually_exclusive_group()
-    fmt.add_argument("--jsonl", action="store_true", help="each input line is a JSON object; restore its --field")
-    fmt.add_argument("--csv", action="store_true", help="each input row is a CSV record; restore its --column")
-    g.add_argument(
-        "--field",
-        "--column",
-        dest="field",
-        default=None,
-        metavar="NAME",
-        help="the field (JSONL) or column (CSV) holding the text (default: text)",
-    )
-    g.add_argument(
-        "--on-error",
-        choices=["skip", "fail"],
-        default="skip",
-        help="a document or line that cannot be read or restored is reported and skipped (default), "
-        "or stops the run (fail); either way the exit code is 1",
-    )
-    g.add_argument(
-        "--input-format" if p.prog.endswith("score") else "--format",  # score's --format is its output's
-        dest="doc_format",
-        choices=["auto", "text", "html", "markdown"],
-        default=None,
-        help="what the documents are: in HTML and Markdown only the prose is edited (default auto: by file "
-        "extension, else by content; with --jsonl/--csv: text)",
-    )
-    g.add_argument(
-        "--fix-encoding",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="repair mojibake with ftfy first, each repair an edit (default: on for HTML, off otherwise)",
-    )
-    r = p.add_argument_group("restoring (as in wordfix.Config)")
-    r.add_argument("--table", action="append", metavar="FILE", help="an extra table file (repeatable)")
-    r.add_argument("--protect", action="append", metavar="PHRASE", help="a word or phrase never to edit (repeatable)")
-    r.add_argument("--min-confidence", type=float, metavar="P", help="make an edit only if its probability is >= P")
-    r.add_argument("--scorer", choices=["ngram", "neural"], help="the context scorer (default ngram)")
-    r.add_argument(
-        "--min-spin", type=float, metavar="P", help="edit only documents at least this likely spun (default 0.9)"
-    )
-    r.add_argument(
-        "--assume-spun",
-        action="store_true",
-        help="you know the text is spun: skip the spin gate (per-edit confidence still applies)",
-    )
-    r.add_argument(
-        "--spintax",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="resolve leaked spinner groups {a|b|c} (default on)",
-    )
-    x = p.add_argument_group("running")
-    x.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="worker processes (0 or -1: all CPUs)")
-    x.add_argument("--batch-size", type=int, default=16, metavar="N", help="documents sent to a worker at a time")
-    x.add_argument(
-        "--progress",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="progress bar on stderr (default: only when stderr is a terminal)",
-    )
-    x.add_argument("-q", "--quiet", action="store_true", help="no summary (errors are still reported)")
+def prose(text: str, fmt: str) -> str:
+    """What ``score`` judges of a document: its prose (in HTML and Markdown, the text
+    that ``fix`` would read and edit; see markup.py)."""
+    from ..markup import detect_format, project
 
-
-def build_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="wordfix", description="Restore spun text and explain every edit.")
-    ap.add_argument("--version", action="version", version=f"wordfix {__version__}")
-    sub = ap.add_subparsers(dest="command", required=True)
-
-    fx = sub.add_parser(
-        "fix",
-        help="restore documents: to stdout, to a directory, or in place",
-        description="Restore documents. Writes to stdout unless -o or --in-place is given; "
-        "never writes over an input otherwise.",
-        epilog=FIX_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    _add_shared_options(fx)
-    o = fx.add_argument_group("output")
-    o.add_argument("-o", "--output-dir", type=Path, metavar="DIR", help="write into DIR, mirroring the input tree")
-    o.add_argument("--in-place", action="store_true", help="replace the inputs (needs --backup-suffix)")
-    o.add_argument("--backup-suffix", metavar="SUFFIX", help="with --in-place: keep the original as FILE+SUFFIX")
-    o.add_argument("--resume", action="store_true", help="skip documents whose output (or backup) exists already")
-    o.add_argument(
-        "--force", action="store_true", help="with --in-place: replace read-only files too (their mode is kept)"
-    )
-    o.add_argument(
-        "--diff", action="store_true", help="print the diff instead of the text (with -o: into FILE.diff, .json, .html)"
-    )
-    o.add_argument("--diff-format", default="unified", choices=list(DIFF_SUFFIXES), help="(default unified)")
-    o.add_argument(
-        "--no-fsync",
-        dest="fsync",
-        action="store_false",
-        help="skip fsync: faster on many small files; outputs stay atomic, but are not "
-        "guaranteed on disk after a power loss",
-    )
-    fx.set_defaults(func=_cmd_run, parser=fx)
-
-    sc = sub.add_parser(
-        "score",
-        help="a spin score per document, for screening",
-        description="Print one spin score per document (0 clean .. 1 heavily spun).",
-        epilog=EXIT_STATUS,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    _add_shared_options(sc)
-    o = sc.add_argument_group("output")
-    o.add_argument(
-        "--format",
-        choices=["tsv", "json", "jsonl"],
-        default="tsv",
-        help="tsv (default, columns document, spin_score, words, edits, reason), "
-        "jsonl (an object a line) or json (one array)",
-    )
-    o.add_argument("--min-score", type=float, metavar="S", help="only documents scoring at least S")
-    o.add_argument(
-        "--sort",
-        choices=["none", "score", "document"],
-        default="none",
-        help="none: input order, streamed (default); score: highest first; document: by name",
-    )
-    o.add_argument("--no-header", dest="header", action="store_false", help="TSV without its header line")
-    o.add_argument("--id-field", metavar="NAME", help="with --jsonl/--csv: name records by this field, not file:line")
-    sc.set_defaults(
-        func=_cmd_run,
-        parser=sc,
-        in_place=False,
-        output_dir=None,
-        resume=False,
-        diff=False,
-        fsync=True,
-        backup_suffix=None,
-        force=False,
-    )
-
-    try:
-        from . import review
-    except ModuleNotFoundError as e:  # review.py not there (yet): only its commands are missing
-        if e.name != f"{__package__}.review":
-            raise
-        review = None
-    if review is not None and hasattr(review, "register"):
-        review.register(sub)
-    from . import learn
-
-    learn.register(sub)
-    return ap
-
-
-def _sigterm(signum, frame) -> None:
-    raise KeyboardInterrupt
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    previous = None
-    with contextlib.suppress(ValueError):  # not the main thread: leave signals alone
-        previous = signal.signal(signal.SIGTERM, _sigterm)  # clean up temp files on kill too
-    try:
-        return args.func(args)
-    except KeyboardInterrupt:
-        print("wordfix: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        # The reader went away (e.g. `| head`): stop quietly, and keep Python from
-        # complaining when it flushes stdout at exit.
-        with contextlib.suppress(OSError):
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    fmt = detect_format(text) if fmt == "auto" else fmt
+    return text if fmt == "text" else project(text, fmt).text

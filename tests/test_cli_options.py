@@ -1,0 +1,174 @@
+"""Every documented field of wordfix.Config is an option of every command that restores,
+generated from the dataclass (issue 14), and the value given reaches the Restorer."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from dataclasses import fields
+
+import pytest
+
+from wordfix import Config, cli
+from wordfix.cli.options import UsageError, config_docs, config_from_args
+from wordfix.restorer import Restorer
+from wordfix.tables import bundled_tables
+
+RESTORING = ("fix", "score", "review", "apply")
+SPUN = (
+    "They area unit Associate in Nursing example, and it is a similar story. We ne'er ascertain those that "
+    "conjointly square measure obsessed with it, however the sole metric within the finish that basically counts.\n"
+)
+# A value for each field that is not its default (the tables: a bundled one; scorer stays
+# "ngram", since "neural" needs the optional extra; given explicitly, it is still a value).
+NON_DEFAULT = {
+    "scorer": ["--scorer", "ngram"],
+    "tables": ["--tables", str(bundled_tables()[0])],
+    "extra_tables": ["--table", str(bundled_tables()[-1])],
+    "protect": ["--protect", "Acme", "--protect", "area unit"],
+    "min_confidence": ["--min-confidence", "0.77"],
+    "spin_prior": ["--spin-prior", "0.003"],
+    "learned_spin_prior": ["--learned-spin-prior", "0.002"],
+    "min_spin": ["--min-spin", "0.8"],
+    "assume_spun": ["--assume-spun"],
+    "detect_threshold": ["--detect-threshold", "0.6"],
+    "length_bonus": ["--length-bonus", "0.25"],
+    "type_evidence": ["--no-type-evidence"],
+    "neural_weight": ["--neural-weight", "0.4"],
+    "max_candidates": ["--max-candidates", "12"],
+    "lm_weight": ["--lm-weight", "0.6"],
+    "beam": ["--beam", "7"],
+    "chunk_chars": ["--chunk-chars", "5000"],
+    "format": ["--format", "html"],
+    "fix_encoding": ["--fix-encoding"],
+    "spintax": ["--no-spintax"],
+}
+EXPECTED = {
+    "scorer": "ngram",
+    "tables": (str(bundled_tables()[0]),),
+    "extra_tables": (str(bundled_tables()[-1]),),
+    "protect": ("Acme", "area unit"),
+    "min_confidence": 0.77,
+    "spin_prior": 0.003,
+    "learned_spin_prior": 0.002,
+    "min_spin": 0.8,
+    "assume_spun": True,
+    "detect_threshold": 0.6,
+    "length_bonus": 0.25,
+    "type_evidence": False,
+    "neural_weight": 0.4,
+    "max_candidates": 12,
+    "lm_weight": 0.6,
+    "beam": 7,
+    "chunk_chars": 5000,
+    "format": "html",
+    "fix_encoding": True,
+    "spintax": False,
+}
+
+
+def subparser(name: str):
+    return cli.build_parser()._subparsers._group_actions[0].choices[name]
+
+
+def flags_of(name: str) -> dict[str, str]:
+    """option string -> dest, of one command."""
+    return {s: a.dest for a in subparser(name)._actions for s in a.option_strings}
+
+
+def test_every_config_field_is_documented_and_covered_here():
+    names = [f.name for f in fields(Config)]
+    assert list(config_docs()) == names  # a new field without a docstring entry would get no option
+    assert set(NON_DEFAULT) == set(names) == set(EXPECTED)
+    for name, value in EXPECTED.items():
+        assert getattr(Config(), name) != value or name == "scorer", name
+
+
+@pytest.mark.parametrize("command", RESTORING)
+def test_each_config_field_is_an_option_of_each_restoring_command(command):
+    flags = flags_of(command)
+    for f in fields(Config):
+        flag = NON_DEFAULT[f.name][0]
+        if f.name == "format" and command == "score":
+            flag = "--input-format"  # score's --format is its output's
+        assert flag in flags, f"{command} has no {flag} for Config.{f.name}"
+        if f.name not in ("format",):
+            assert flags[flag] == f.name
+    help_text = re.sub(r"\s+", " ", subparser(command).format_help())
+    assert "prior probability that a document is spun by the thesaurus family" in help_text  # from the docstring
+    assert "--no-type-evidence" in help_text and "(default: 0.9)" in help_text
+
+
+@pytest.mark.parametrize("command", RESTORING)
+def test_each_value_reaches_the_config(command, tmp_path):
+    doc = tmp_path / "doc.txt"
+    doc.write_text(SPUN)
+    argv = [command, str(doc)] + (["-d", "x.json"] if command == "apply" else [])
+    for name, given in NON_DEFAULT.items():
+        if name == "format" and command == "score":
+            given = ["--input-format", given[1]]
+        argv += given
+    args = cli.build_parser().parse_args(argv)
+    records = config_from_args(args, per_document=False)
+    assert {f.name: getattr(records, f.name) for f in fields(Config)} == EXPECTED
+    whole = config_from_args(args)  # whole documents: format and ftfy chosen per document
+    assert (whole.format, whole.fix_encoding) == (Config().format, Config().fix_encoding)
+    assert whole.beam == 7 and whole.protect == ("Acme", "area unit")
+
+
+def test_left_out_options_keep_the_config_defaults(tmp_path):
+    args = cli.build_parser().parse_args(["fix", str(tmp_path)])
+    assert config_from_args(args) == Config()
+
+
+def test_a_value_config_refuses_is_a_usage_error(tmp_path, capsys):
+    with pytest.raises(UsageError, match="min_confidence must be between 0 and 1"):
+        config_from_args(cli.build_parser().parse_args(["fix", str(tmp_path), "--min-confidence", "1.5"]))
+    with pytest.raises(SystemExit) as e:
+        cli.main(["fix", str(tmp_path), "--beam", "0"])
+    assert e.value.code == 2 and "beam must be >= 1" in capsys.readouterr().err
+    doc = tmp_path / "doc.txt"
+    doc.write_text(SPUN)
+    assert cli.main(["review", str(doc), "--tables", str(tmp_path / "no.tsv"), "-o", str(tmp_path / "r.html")]) == 2
+    assert "--tables" in capsys.readouterr().err
+
+
+@pytest.fixture
+def seen(monkeypatch) -> list[Config]:
+    """The configs of the Restorers the commands warm up."""
+    configs: list[Config] = []
+    warm_up = Restorer.warm_up
+
+    def spy(self):
+        configs.append(self.config)
+        return warm_up(self)
+
+    monkeypatch.setattr(Restorer, "warm_up", spy)
+    return configs
+
+
+@pytest.mark.parametrize("command", RESTORING)
+def test_a_value_on_the_command_line_reaches_the_restorer(command, tmp_path, seen, capsys, monkeypatch):
+    doc = tmp_path / "doc.txt"
+    doc.write_text(SPUN)
+    beam = 2 + RESTORING.index(command)  # a config of its own: fix and score build Restorers once per config
+    options = ["--beam", str(beam), "--no-type-evidence", "--protect", "Acme", "--min-confidence", "0.66"]
+    if command == "apply":
+        decisions = tmp_path / "d.json"
+        monkeypatch.setattr("sys.stdin", io.StringIO("a\n"))
+        review = ["review", str(doc), "-i", "-o", str(tmp_path / "out.txt"), "--decisions-out", str(decisions)]
+        assert cli.main([*review, *options]) == 0
+        seen.clear()
+        argv = ["apply", str(doc), "-d", str(decisions), "-o", str(tmp_path / "applied.txt")]
+    elif command == "review":
+        argv = ["review", str(doc), "-o", str(tmp_path / "page.html")]
+    else:
+        argv = [command, str(doc), "-q"]
+    assert cli.main([*argv, *options]) == 0
+    assert seen, "no Restorer was built"
+    c = seen[-1]
+    assert (c.beam, c.type_evidence, c.protect, c.min_confidence) == (beam, False, ("Acme",), 0.66)
+    if command == "apply":
+        assert json.loads((tmp_path / "d.json").read_text())["schema"] == "wordfix.decisions/1"
+        assert (tmp_path / "applied.txt").read_text() == (tmp_path / "out.txt").read_text()
