@@ -336,6 +336,9 @@ def start_and_stop(src: Path, out: Path, sig: int, *options: str) -> tuple[int, 
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         start_new_session=True,
+        # as from an interactive shell: a test run started in the background inherits an
+        # ignored SIGINT, and Python then never raises KeyboardInterrupt
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline and proc.poll() is None:
