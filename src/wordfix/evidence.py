@@ -22,6 +22,7 @@ import math
 from dataclasses import dataclass, replace
 
 from .candidates import Span
+from .language_model import EOS
 from .score import ContextScorer
 
 LAMBDA_GRID = tuple(x / 100 for x in range(10, 71, 5))
@@ -53,18 +54,36 @@ def span_log_ratios(
     """
     out = []
     emit, tail, log, exp = scorer.emit, scorer.tail, math.log, math.exp
+    # The candidate loop is the hot spot of a restore: ``emit`` and ``tail`` are inlined
+    # there (same operations in the same order, so the same floats). Every candidate of a
+    # span shares the history and the words that follow the span.
+    memo, logp, bonus = scorer.lm.memo, scorer.lm.logp, scorer.length_bonus
+    n, bos, follow = scorer.n, scorer.bos, scorer.follow
     for s in spans:
         hist = scorer.history(s.start)
         st, lp = emit(hist, scorer.keep_words(s.start, s.end))
         keep_lp = lp + tail(st, s.end)
+        after = follow[s.end] if s.end < n and not bos[s.end] else (EOS,)
+        h1_0, h2_0 = hist
         gains = []
         terms: tuple[list[float], list[float]] = ([], [])
         sid = id(s)
         for c in s.candidates:
             g = known.get((sid, id(c))) if known is not None else None
             if g is None:
-                st, lp = emit(hist, c.lm)
-                g = lm_weight * (lp + tail(st, s.end) - keep_lp)
+                words = c.lm
+                lp = bonus * len(words)
+                h1, h2 = h1_0, h2_0
+                for w in words:
+                    v = memo.get((w, h1, h2))
+                    lp += logp(w, h1, h2) if v is None else v
+                    h1, h2 = w, h1
+                rest = 0.0
+                for w in after:
+                    v = memo.get((w, h1, h2))
+                    rest += logp(w, h1, h2) if v is None else v
+                    h1, h2 = w, h1
+                g = lm_weight * (lp + rest - keep_lp)
             gains.append(g)
             pa, pb = c.families
             if pa:
@@ -78,7 +97,7 @@ def span_log_ratios(
                 lr.append(-math.inf)
                 continue
             m = max(t)
-            lr.append(min(MAX_LOG_R, m + log(sum(exp(x - m) for x in t))))
+            lr.append(min(MAX_LOG_R, m + log(sum([exp(x - m) for x in t]))))
         out.append((lr[0], lr[1], s))
     return out
 
