@@ -190,6 +190,27 @@ def shortlist(cands: list[Candidate], k: int) -> list[Candidate]:
     return [c for c in cands if id(c) in keep]
 
 
+# shortlist() by the identity of its input: a word type's candidate list is the same objects
+# wherever and in whichever document it occurs (CandidateGenerator's cache), so the screen and
+# merged spans shortlist the same lists again and again. Each entry holds its input, so the
+# ids in its key cannot be reused by other objects while it lives.
+_SHORTLISTS: dict[tuple, tuple[tuple[Candidate, ...], list[Candidate]]] = {}
+_SHORTLISTS_MAX = 20_000
+
+
+def shortlisted(cands: list[Candidate], k: int) -> list[Candidate]:
+    """``shortlist(cands, k)``, memoised (a new list each time: callers may change it)."""
+    key = (k, *map(id, cands))
+    hit = _SHORTLISTS.get(key)
+    if hit is not None:
+        return list(hit[1])
+    out = shortlist(cands, k)
+    if len(_SHORTLISTS) >= _SHORTLISTS_MAX:
+        _SHORTLISTS.clear()
+    _SHORTLISTS[key] = (tuple(cands), out)
+    return list(out)
+
+
 def _first(x: tuple[float, Candidate]) -> float:
     return -x[0]
 
@@ -259,7 +280,7 @@ def build_spans(
         # an original never doubles its neighbour ("an an degree", "the the")
         lst = [c for c in bucket.values() if c.words[0] != before and c.words[-1] != after]
         if (a, b) in merged:  # one match's list is shortlisted already
-            lst = shortlist(lst, k)
+            lst = shortlisted(lst, k)
         if not lst:
             continue
         spans.append(Span(a, b, lst))
