@@ -337,12 +337,7 @@ def _with_article_agreement(spans: list[Span], units: list[Unit], seq: list[int]
             else:
                 if art_unit.text[:1].isupper():
                     art = art.capitalize()
-                words = (art.lower(),) + c.words
-                extended.append(
-                    Candidate(
-                        f"{art} {c.text}", words, c.prior, c.relation, c.rows, c.shortlist, lm_words(words), c.families
-                    )
-                )
+                extended.append(_with_article(c, art))
         if keep:
             out.append(Span(s.start, s.end, keep))
         if extended:
@@ -356,3 +351,22 @@ def _with_article_agreement(spans: list[Span], units: list[Unit], seq: list[int]
         have = {c.text.lower() for c in m.candidates}
         m.candidates.extend(c for c in s.candidates if c.text.lower() not in have)
     return sorted(merged.values(), key=lambda s: (s.start, s.end))
+
+
+# The candidate with an article in front, memoised by the candidate's identity (a type's
+# candidates are the same objects wherever it occurs, so its extended ones are too, and the
+# memos keyed by identity downstream hit). Each entry holds its candidate.
+_ARTICLED: dict[tuple[int, str], tuple[Candidate, Candidate]] = {}
+_ARTICLED_MAX = 50_000
+
+
+def _with_article(c: Candidate, art: str) -> Candidate:
+    hit = _ARTICLED.get((id(c), art))
+    if hit is not None:
+        return hit[1]
+    words = (art.lower(),) + c.words
+    out = Candidate(f"{art} {c.text}", words, c.prior, c.relation, c.rows, c.shortlist, lm_words(words), c.families)
+    if len(_ARTICLED) >= _ARTICLED_MAX:
+        _ARTICLED.clear()
+    _ARTICLED[(id(c), art)] = (c, out)
+    return out

@@ -193,12 +193,27 @@ def keep_families(spans: list[Span], factors: tuple[float, float], floor: float)
 
 
 def _only_family(c, keep: int):
-    """The candidate with only the rows of family ``keep`` (its source is then one of them)."""
+    """The candidate with only the rows of family ``keep`` (its source is then one of them).
+
+    Memoised by the candidate's identity: a word type's candidates are the same objects in
+    every span and document (``CandidateGenerator``), and the copies then are too. Each
+    entry holds its candidate, so its id is not reused while the entry lives."""
     if not c.families[1 - keep]:
         return c
+    hit = _ONLY_FAMILY.get((id(c), keep))
+    if hit is not None:
+        return hit[1]
     rows = tuple(r for r in c.rows if (r.relation == "learned") == (keep == 1))
     fam = (c.families[0], 0.0) if keep == 0 else (0.0, c.families[1])
-    return replace(c, rows=rows, prior=fam[keep], families=fam)
+    out = replace(c, rows=rows, prior=fam[keep], families=fam)
+    if len(_ONLY_FAMILY) >= _ONLY_FAMILY_MAX:
+        _ONLY_FAMILY.clear()
+    _ONLY_FAMILY[(id(c), keep)] = (c, out)
+    return out
+
+
+_ONLY_FAMILY: dict[tuple[int, int], tuple] = {}
+_ONLY_FAMILY_MAX = 100_000
 
 
 def best_candidate(s: Span):
