@@ -85,6 +85,7 @@ class CandidateGenerator:
         self.lm = lm
         self.max_candidates = max_candidates
         self._cache: dict[tuple, tuple[list[Candidate], list[Row]]] = {}
+        self._cond_cache: dict[tuple, list[Candidate]] = {}  # with_conditions, by key and conditions
         self._cache_size = cache_size
 
     def _lm_logp(self, words: tuple[str, ...]) -> float:
@@ -150,12 +151,26 @@ class CandidateGenerator:
         return shortlist(cands, self.max_candidates)
 
     def with_conditions(self, cands: list[Candidate], rows: list[Row], m: Match, ok) -> list[Candidate]:
-        """Add the conditional rows whose document conditions hold (``ok(row)``)."""
+        """Add the conditional rows whose document conditions hold (``ok(row)``).
+
+        Cached per (key, form, which conditions hold), like ``for_match``: the same
+        candidate objects in every span and document, for the memos keyed by identity."""
+        ck = (m.key, m.pos, m.tag, tuple([bool(ok(row)) for row in rows]))
+        hit = self._cond_cache.get(ck)
+        if hit is not None:
+            return hit
+        out = self._conditioned(cands, rows, m, ck[3])
+        if len(self._cond_cache) >= self._cache_size:
+            self._cond_cache.clear()
+        self._cond_cache[ck] = out
+        return out
+
+    def _conditioned(self, cands: list[Candidate], rows: list[Row], m: Match, holds) -> list[Candidate]:
         grouped: dict[str, list] = {}
         for c in cands:
             grouped[c.text.lower()] = [c.text, c.words, c.prior, c.relation, list(c.rows)]
-        for row in rows:
-            if ok(row):
+        for row, yes in zip(rows, holds, strict=True):
+            if yes:
                 self._add(grouped, row, m.tag)
         return self._finish(grouped)
 
@@ -270,7 +285,7 @@ def build_spans(
             elif old.families != c.families:
                 base = c if c.prior > old.prior else old
                 fam = (max(old.families[0], c.families[0]), max(old.families[1], c.families[1]))
-                bucket[t] = replace(base, families=fam)
+                bucket[t] = _with_families(base, fam)
     spans = []
     k = generator.max_candidates
     n = len(seq)
@@ -369,4 +384,19 @@ def _with_article(c: Candidate, art: str) -> Candidate:
     if len(_ARTICLED) >= _ARTICLED_MAX:
         _ARTICLED.clear()
     _ARTICLED[(id(c), art)] = (c, out)
+    return out
+
+
+_REFAMILIED: dict[tuple, tuple[Candidate, Candidate]] = {}
+
+
+def _with_families(c: Candidate, fam: tuple[float, float]) -> Candidate:
+    """``replace(c, families=fam)``, memoised by the candidate's identity like ``_with_article``."""
+    hit = _REFAMILIED.get((id(c), fam))
+    if hit is not None:
+        return hit[1]
+    out = replace(c, families=fam)
+    if len(_REFAMILIED) >= _ARTICLED_MAX:
+        _REFAMILIED.clear()
+    _REFAMILIED[(id(c), fam)] = (c, out)
     return out
