@@ -274,7 +274,7 @@ def build_spans(
         key = (m.start, m.end)
         bucket = grouped.get(key)
         if bucket is None:
-            grouped[key] = {c.text.lower(): c for c in cands}
+            grouped[key] = _by_text(cands)
             continue
         merged.add(key)
         for c in cands:
@@ -400,3 +400,20 @@ def _with_families(c: Candidate, fam: tuple[float, float]) -> Candidate:
         _REFAMILIED.clear()
     _REFAMILIED[(id(c), fam)] = (c, out)
     return out
+
+
+_BY_TEXT: dict[tuple[int, ...], tuple[tuple[Candidate, ...], dict[str, Candidate]]] = {}
+
+
+def _by_text(cands: list[Candidate]) -> dict[str, Candidate]:
+    """``{c.text.lower(): c for c in cands}`` (a new dict each time), memoised by the
+    identities of the candidates; each entry holds them."""
+    key = tuple(map(id, cands))
+    hit = _BY_TEXT.get(key)
+    if hit is not None:
+        return dict(hit[1])
+    out = {c.text.lower(): c for c in cands}
+    if len(_BY_TEXT) >= _SHORTLISTS_MAX:
+        _BY_TEXT.clear()
+    _BY_TEXT[key] = (tuple(cands), out)
+    return dict(out)

@@ -133,9 +133,9 @@ def prune(spans: list[Span]) -> list[Span]:
             out.append(s)
             continue
         keep = s.keep * (s.end - s.start)
-        scored = [(g + ch, k) for k, (g, ch) in enumerate(zip(s.gains, s.chan, strict=True))]
-        best = max(keep, max(sc for sc, _ in scored))
-        kept = sorted((x for x in scored if x[0] >= best - PRUNE_MARGIN), reverse=True)[:PRUNE_KEEP]
+        scores = [g + ch for g, ch in zip(s.gains, s.chan, strict=True)]
+        floor = max(keep, max(scores)) - PRUNE_MARGIN
+        kept = sorted([(sc, k) for k, sc in enumerate(scores) if sc >= floor], reverse=True)[:PRUNE_KEEP]
         if kept:
             idx = [k for _, k in kept]
             t = Span(s.start, s.end, [s.candidates[k] for k in idx], s.text, s.lam_factor)
@@ -156,6 +156,7 @@ def decode_region(
         starts.setdefault(s.start, []).append(s)
     # beams[k]: state -> (score, back pointer (k_prev, state_prev, choice))
     beams: list[dict[State, tuple[float, tuple | None]]] = [{} for _ in range(rb - ra + 1)]
+    memo, logp, bonus = scorer.lm.memo, scorer.lm.logp, scorer.length_bonus
     beams[0][scorer.history(ra)] = (0.0, None)
     for p in range(ra, rb):
         cur = beams[p - ra]
@@ -166,13 +167,34 @@ def decode_region(
             beams[p - ra] = cur
         w = scorer.lmw[p]
         kc = keep_cost.get(p, 0.0)
+        here = starts.get(p, ())
+        nxt = beams[p + 1 - ra]
         for state, (sc, _) in cur.items():
-            ns, lp = scorer.emit(state, (w,) if w else ())
-            _relax(beams, p + 1 - ra, ns, sc + lm_weight * lp + kc, (p - ra, state, (p, p + 1, None)))
-            for s in starts.get(p, ()):
+            # scorer.emit and _relax inlined (the same operations in the same order)
+            h1, h2 = state
+            if w:
+                v = memo.get((w, h1, h2))
+                ns, lp = (w, h1), bonus + (logp(w, h1, h2) if v is None else v)
+            else:
+                ns, lp = state, bonus * 0
+            score = sc + lm_weight * lp + kc
+            old = nxt.get(ns)
+            if old is None or score > old[0]:
+                nxt[ns] = (score, (p - ra, state, (p, p + 1, None)))
+            for s in here:
+                to = beams[s.end - ra]
                 for c, ch in zip(s.candidates, s.chan, strict=True):
-                    ns, lp = scorer.emit(state, c.lm)
-                    _relax(beams, s.end - ra, ns, sc + lm_weight * lp + ch, (p - ra, state, (s.start, s.end, c)))
+                    words = c.lm
+                    lp = bonus * len(words)
+                    a1, a2 = h1, h2
+                    for x in words:
+                        v = memo.get((x, a1, a2))
+                        lp += logp(x, a1, a2) if v is None else v
+                        a1, a2 = x, a1
+                    score = sc + lm_weight * lp + ch
+                    old = to.get((a1, a2))
+                    if old is None or score > old[0]:
+                        to[(a1, a2)] = (score, (p - ra, state, (s.start, s.end, c)))
     last = beams[rb - ra]
     best_state, best = None, -math.inf
     for state, (sc, _) in last.items():
@@ -187,12 +209,6 @@ def decode_region(
         path.append(choice)
     path.reverse()
     return path
-
-
-def _relax(beams, k, state, score, back):
-    old = beams[k].get(state)
-    if old is None or score > old[0]:
-        beams[k][state] = (score, back)
 
 
 def _posteriors(options: list[tuple[str, float, str]]) -> list[tuple[str, float, str]]:

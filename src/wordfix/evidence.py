@@ -104,8 +104,9 @@ def span_log_ratios(
 
 def _best_rate(rs: list[float]) -> tuple[float, float]:
     best_l, best_ll = LAMBDA_GRID[0], -math.inf
+    log = math.log
     for lam in LAMBDA_GRID:
-        ll = sum(math.log(1.0 - lam + lam * r) for r in rs)
+        ll = sum([log(1.0 - lam + lam * r) for r in rs])
         if ll > best_ll:
             best_l, best_ll = lam, ll
     return best_l, best_ll
