@@ -257,6 +257,7 @@ def build_spans(
     ctx_cache: dict = {}
     grouped: dict[tuple[int, int], dict[str, Candidate]] = {}
     merged: set[tuple[int, int]] = set()  # spans several matches contributed to
+    ends: dict[tuple[int, int], tuple[frozenset, frozenset]] = {}  # first and last words of one match's list
     for m in matches:
         if protected and any(p in protected for p in range(m.start, m.end)):
             continue
@@ -274,7 +275,7 @@ def build_spans(
         key = (m.start, m.end)
         bucket = grouped.get(key)
         if bucket is None:
-            grouped[key] = _by_text(cands)
+            grouped[key], ends[key] = _by_text(cands)
             continue
         merged.add(key)
         for c in cands:
@@ -293,9 +294,15 @@ def build_spans(
         before = lowers[a - 1] if a > 0 else None
         after = lowers[b] if b < n else None
         # an original never doubles its neighbour ("an an degree", "the the")
-        lst = [c for c in bucket.values() if c.words[0] != before and c.words[-1] != after]
         if (a, b) in merged:  # one match's list is shortlisted already
+            lst = [c for c in bucket.values() if c.words[0] != before and c.words[-1] != after]
             lst = shortlisted(lst, k)
+        else:
+            firsts, lasts = ends[(a, b)]
+            if before in firsts or after in lasts:
+                lst = [c for c in bucket.values() if c.words[0] != before and c.words[-1] != after]
+            else:  # no candidate doubles a neighbour: all of them, without looking at each
+                lst = list(bucket.values())
         if not lst:
             continue
         spans.append(Span(a, b, lst))
@@ -402,18 +409,20 @@ def _with_families(c: Candidate, fam: tuple[float, float]) -> Candidate:
     return out
 
 
-_BY_TEXT: dict[tuple[int, ...], tuple[tuple[Candidate, ...], dict[str, Candidate]]] = {}
+_BY_TEXT: dict[tuple[int, ...], tuple[tuple[Candidate, ...], dict[str, Candidate], tuple[frozenset, frozenset]]] = {}
 
 
-def _by_text(cands: list[Candidate]) -> dict[str, Candidate]:
-    """``{c.text.lower(): c for c in cands}`` (a new dict each time), memoised by the
-    identities of the candidates; each entry holds them."""
+def _by_text(cands: list[Candidate]) -> tuple[dict[str, Candidate], tuple[frozenset, frozenset]]:
+    """``{c.text.lower(): c for c in cands}`` (a new dict each time) and the sets of the
+    candidates' first and of their last words, memoised by the identities of the
+    candidates; each entry holds them."""
     key = tuple(map(id, cands))
     hit = _BY_TEXT.get(key)
     if hit is not None:
-        return dict(hit[1])
+        return dict(hit[1]), hit[2]
     out = {c.text.lower(): c for c in cands}
+    ends = (frozenset(c.words[0] for c in out.values()), frozenset(c.words[-1] for c in out.values()))
     if len(_BY_TEXT) >= _SHORTLISTS_MAX:
         _BY_TEXT.clear()
-    _BY_TEXT[key] = (tuple(cands), out)
-    return dict(out)
+    _BY_TEXT[key] = (tuple(cands), out, ends)
+    return dict(out), ends

@@ -76,10 +76,16 @@ def channel(
     (an empirical-Bayes estimate), so many weak hints do not add up to certainty.
     """
     fa, fb = families
+    log = math.log
+    known: dict[tuple, tuple[float, ...]] = {}  # chan by rate and candidates: a word type recurs
     for s in spans:
         sl = min(LAM_MAX, lam * s.lam_factor)
         s.keep = math.log1p(-sl)
-        s.chan = [math.log(sl * max(fa * c.families[0], fb * c.families[1])) for c in s.candidates]
+        key = (sl, *map(id, s.candidates))  # the spans hold the candidates while this runs
+        chan = known.get(key)
+        if chan is None:
+            chan = known[key] = tuple([log(sl * max(fa * c.families[0], fb * c.families[1])) for c in s.candidates])
+        s.chan = list(chan)
     if not type_evidence:
         return
     types: dict[str, list[Span]] = defaultdict(list)
