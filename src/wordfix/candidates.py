@@ -210,7 +210,7 @@ def shortlist(cands: list[Candidate], k: int) -> list[Candidate]:
 # merged spans shortlist the same lists again and again. Each entry holds its input, so the
 # ids in its key cannot be reused by other objects while it lives.
 _SHORTLISTS: dict[tuple, tuple[tuple[Candidate, ...], list[Candidate]]] = {}
-_SHORTLISTS_MAX = 20_000
+_SHORTLISTS_MAX = 20_000  # about 0.6 kB an entry: ~12 MB when full
 
 
 def shortlisted(cands: list[Candidate], k: int) -> list[Candidate]:
@@ -410,6 +410,7 @@ def _with_families(c: Candidate, fam: tuple[float, float]) -> Candidate:
 
 
 _BY_TEXT: dict[tuple[int, ...], tuple[tuple[Candidate, ...], dict[str, Candidate], tuple[frozenset, frozenset]]] = {}
+_BY_TEXT_MAX = 5_000  # about 2.7 kB an entry (the dict and the two sets): ~13 MB when full
 
 
 def _by_text(cands: list[Candidate]) -> tuple[dict[str, Candidate], tuple[frozenset, frozenset]]:
@@ -422,7 +423,7 @@ def _by_text(cands: list[Candidate]) -> tuple[dict[str, Candidate], tuple[frozen
         return dict(hit[1]), hit[2]
     out = {c.text.lower(): c for c in cands}
     ends = (frozenset(c.words[0] for c in out.values()), frozenset(c.words[-1] for c in out.values()))
-    if len(_BY_TEXT) >= _SHORTLISTS_MAX:
+    if len(_BY_TEXT) >= _BY_TEXT_MAX:
         _BY_TEXT.clear()
     _BY_TEXT[key] = (tuple(cands), out, ends)
     return dict(out), ends
