@@ -223,15 +223,34 @@ def _posteriors(options: list[tuple[str, float, str]]) -> list[tuple[str, float,
     return [(t, math.exp(sc - m) / z, src) for t, sc, src in options]
 
 
+def path_words(scorer: ContextScorer, path: list[Choice], ra: int) -> tuple[list[tuple[str, ...]], list[State]]:
+    """The model words of each choice of a path, and the model state before each choice
+    (states are words only: computing them once per path gives what ``confidence``
+    would compute for each choice from the region's start)."""
+    words = [scorer.keep_words(a, b) if c is None else c.lm for a, b, c in path]
+    states = [scorer.history(ra)]
+    for ws in words[:-1]:
+        h1, h2 = states[-1]
+        for w in ws:
+            h1, h2 = w, h1
+        states.append((h1, h2))
+    return words, states
+
+
 def confidence(
-    scorer: ContextScorer, path: list[Choice], idx: int, span: Span, ra: int, lm_weight: float
+    scorer: ContextScorer,
+    path: list[Choice],
+    idx: int,
+    span: Span,
+    ra: int,
+    lm_weight: float,
+    walked: tuple[list[tuple[str, ...]], list[State]] | None = None,
 ) -> tuple[float, list[tuple[str, float, str]]]:
     """Posterior of the path's choice at ``idx`` against keeping the span and the span's
-    other candidates, with every other choice of the path fixed."""
-    words = [scorer.keep_words(a, b) if c is None else c.lm for a, b, c in path]
-    hist = scorer.history(ra)
-    for ws in words[:idx]:
-        hist, _ = scorer.emit(hist, ws)
+    other candidates, with every other choice of the path fixed. ``walked``: the path's
+    ``path_words``, when several choices of one path are judged."""
+    words, states = walked if walked is not None else path_words(scorer, path, ra)
+    hist = states[idx]
     after: list[str] = []
     for ws in words[idx + 1 :]:
         after.extend(ws)
@@ -300,10 +319,11 @@ def decide(
             continue
         path = decode_region(scorer, ra, rb, group, lm_weight, beam)
         by_range = {(s.start, s.end): s for s in group}
+        walked = path_words(scorer, path, ra)
         for i, (a, b, c) in enumerate(path):
             if c is None:
                 continue
             span = by_range[(a, b)]
-            conf, alts = confidence(scorer, path, i, span, ra, lm_weight)
+            conf, alts = confidence(scorer, path, i, span, ra, lm_weight, walked)
             out.append(Decision(span, c, conf, alts))
     return out
