@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
+from operator import is_
 
 from .candidates import Candidate, Span
 from .score import ContextScorer, State
@@ -92,23 +93,32 @@ def channel(
     for s in spans:
         if len(s.gains) == len(s.candidates):
             types[s.text.lower()].append(s)
-    support: dict[tuple[str, str], list[tuple[Span, int, float]]] = defaultdict(list)
-    for key, occurrences in types.items():
+    # A candidate's support is what the type's occurrences that list it say on their own.
+    # Only spans of one type support each other, so each type is settled on its own.
+    for occurrences in types.values():
         if len(occurrences) < 2:
             continue
-        for s in occurrences:
-            probs = _softmax(_alone_scores(s))
-            for i, c in enumerate(s.candidates):
-                support[(key, c.text.lower())].append((s, i, probs[i + 1]))
-    for occ in support.values():
-        if len(occ) < 2:
-            continue
-        total = sum(p for _, _, p in occ)
-        for s, i, p in occ:
-            base = math.exp(s.chan[i])
-            rate = s.lam_factor * (total - p + TYPE_PSEUDO * base) / (len(occ) - 1 + TYPE_PSEUDO)
-            if rate > base:
-                s.chan[i] = math.log(min(LAM_MAX, rate))
+        probs = [_softmax(_alone_scores(s)) for s in occurrences]
+        first = occurrences[0].candidates
+        if all(len(o.candidates) == len(first) and all(map(is_, o.candidates, first)) for o in occurrences[1:]):
+            # the usual case: the same candidates at every occurrence (the texts within a
+            # list are distinct), so candidate i's support is column i
+            groups = [[(s, i, pr[i + 1]) for s, pr in zip(occurrences, probs, strict=True)] for i in range(len(first))]
+        else:
+            support: dict[str, list[tuple[Span, int, float]]] = defaultdict(list)
+            for s, pr in zip(occurrences, probs, strict=True):
+                for i, c in enumerate(s.candidates):
+                    support[c.text.lower()].append((s, i, pr[i + 1]))
+            groups = list(support.values())
+        for occ in groups:
+            if len(occ) < 2:
+                continue
+            total = sum(p for _, _, p in occ)
+            for s, i, p in occ:
+                base = math.exp(s.chan[i])
+                rate = s.lam_factor * (total - p + TYPE_PSEUDO * base) / (len(occ) - 1 + TYPE_PSEUDO)
+                if rate > base:
+                    s.chan[i] = math.log(min(LAM_MAX, rate))
 
 
 def regions(spans: list[Span], scorer: ContextScorer) -> list[tuple[int, int, list[Span]]]:
