@@ -96,9 +96,7 @@ def estimate_prior(
     post: list[tuple[float, float]] = []
     for _ in range(iterations):
         post = [_posteriors(d, pi) for d in docs]
-        new = [
-            (sum(p[k] for p in post) + PSEUDO_DOCUMENTS * base[k]) / (len(docs) + PSEUDO_DOCUMENTS) for k in (0, 1)
-        ]
+        new = [(sum(p[k] for p in post) + PSEUDO_DOCUMENTS * base[k]) / (len(docs) + PSEUDO_DOCUMENTS) for k in (0, 1)]
         new = [max(b, x) for b, x in zip(base, new, strict=True)]
         total = new[0] + new[1]
         if total > MAX_SPUN_SHARE:  # shrink what the batch added, never below the configured priors

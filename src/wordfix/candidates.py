@@ -91,6 +91,7 @@ class CandidateGenerator:
         self.lm = lm
         self.max_candidates = max_candidates
         self._cache: dict[tuple, tuple[list[Candidate], list[Row]]] = {}
+        self._cond_cache: dict[tuple, list[Candidate]] = {}  # with_conditions, by key and conditions
         self._cache_size = cache_size
 
     def _lm_logp(self, words: tuple[str, ...]) -> float:
@@ -156,12 +157,26 @@ class CandidateGenerator:
         return shortlist(cands, self.max_candidates)
 
     def with_conditions(self, cands: list[Candidate], rows: list[Row], m: Match, ok) -> list[Candidate]:
-        """Add the conditional rows whose document conditions hold (``ok(row)``)."""
+        """Add the conditional rows whose document conditions hold (``ok(row)``).
+
+        Cached per (key, form, which conditions hold), like ``for_match``: the same
+        candidate objects in every span and document, for the memos keyed by identity."""
+        ck = (m.key, m.pos, m.tag, tuple([bool(ok(row)) for row in rows]))
+        hit = self._cond_cache.get(ck)
+        if hit is not None:
+            return hit
+        out = self._conditioned(cands, rows, m, ck[3])
+        if len(self._cond_cache) >= self._cache_size:
+            self._cond_cache.clear()
+        self._cond_cache[ck] = out
+        return out
+
+    def _conditioned(self, cands: list[Candidate], rows: list[Row], m: Match, holds) -> list[Candidate]:
         grouped: dict[str, list] = {}
         for c in cands:
             grouped[c.text.lower()] = [c.text, c.words, c.prior, c.relation, list(c.rows)]
-        for row in rows:
-            if ok(row):
+        for row, yes in zip(rows, holds, strict=True):
+            if yes:
                 self._add(grouped, row, m.tag)
         return self._finish(grouped)
 
@@ -194,6 +209,27 @@ def shortlist(cands: list[Candidate], k: int) -> list[Candidate]:
         return learned or other
     keep = {id(c) for c in learned + other}
     return [c for c in cands if id(c) in keep]
+
+
+# shortlist() by the identity of its input: a word type's candidate list is the same objects
+# wherever and in whichever document it occurs (CandidateGenerator's cache), so the screen and
+# merged spans shortlist the same lists again and again. Each entry holds its input, so the
+# ids in its key cannot be reused by other objects while it lives.
+_SHORTLISTS: dict[tuple, tuple[tuple[Candidate, ...], list[Candidate]]] = {}
+_SHORTLISTS_MAX = 20_000  # about 0.6 kB an entry: ~12 MB when full
+
+
+def shortlisted(cands: list[Candidate], k: int) -> list[Candidate]:
+    """``shortlist(cands, k)``, memoised (a new list each time: callers may change it)."""
+    key = (k, *map(id, cands))
+    hit = _SHORTLISTS.get(key)
+    if hit is not None:
+        return list(hit[1])
+    out = shortlist(cands, k)
+    if len(_SHORTLISTS) >= _SHORTLISTS_MAX:
+        _SHORTLISTS.clear()
+    _SHORTLISTS[key] = (tuple(cands), out)
+    return list(out)
 
 
 def _first(x: tuple[float, Candidate]) -> float:
@@ -272,6 +308,7 @@ def build_spans(
     ctx_cache: dict = {}
     grouped: dict[tuple[int, int], dict[str, Candidate]] = {}
     merged: set[tuple[int, int]] = set()  # spans several matches contributed to
+    ends: dict[tuple[int, int], tuple[frozenset, frozenset]] = {}  # first and last words of one match's list
     for m in matches:
         if protected and any(p in protected for p in range(m.start, m.end)):
             continue
@@ -289,7 +326,7 @@ def build_spans(
         key = (m.start, m.end)
         bucket = grouped.get(key)
         if bucket is None:
-            grouped[key] = {c.text.lower(): c for c in cands}
+            grouped[key], ends[key] = _by_text(cands)
             continue
         merged.add(key)
         for c in cands:
@@ -300,7 +337,7 @@ def build_spans(
             elif old.families != c.families:
                 base = c if c.prior > old.prior else old
                 fam = (max(old.families[0], c.families[0]), max(old.families[1], c.families[1]))
-                bucket[t] = replace(base, families=fam)
+                bucket[t] = _with_families(base, fam)
     spans = []
     k = generator.max_candidates
     n = len(seq)
@@ -308,9 +345,15 @@ def build_spans(
         before = lowers[a - 1] if a > 0 else None
         after = lowers[b] if b < n else None
         # an original never doubles its neighbour ("an an degree", "the the")
-        lst = [c for c in bucket.values() if c.words[0] != before and c.words[-1] != after]
         if (a, b) in merged:  # one match's list is shortlisted already
-            lst = shortlist(lst, k)
+            lst = [c for c in bucket.values() if c.words[0] != before and c.words[-1] != after]
+            lst = shortlisted(lst, k)
+        else:
+            firsts, lasts = ends[(a, b)]
+            if before in firsts or after in lasts:
+                lst = [c for c in bucket.values() if c.words[0] != before and c.words[-1] != after]
+            else:  # no candidate doubles a neighbour: all of them, without looking at each
+                lst = list(bucket.values())
         if not lst:
             continue
         spans.append(Span(a, b, lst))
@@ -367,12 +410,7 @@ def _with_article_agreement(spans: list[Span], units: list[Unit], seq: list[int]
             else:
                 if art_unit.text[:1].isupper():
                     art = art.capitalize()
-                words = (art.lower(),) + c.words
-                extended.append(
-                    Candidate(
-                        f"{art} {c.text}", words, c.prior, c.relation, c.rows, c.shortlist, lm_words(words), c.families
-                    )
-                )
+                extended.append(_with_article(c, art))
         if keep:
             out.append(Span(s.start, s.end, keep))
         if extended:
@@ -386,3 +424,57 @@ def _with_article_agreement(spans: list[Span], units: list[Unit], seq: list[int]
         have = {c.text.lower() for c in m.candidates}
         m.candidates.extend(c for c in s.candidates if c.text.lower() not in have)
     return sorted(merged.values(), key=lambda s: (s.start, s.end))
+
+
+# The candidate with an article in front, memoised by the candidate's identity (a type's
+# candidates are the same objects wherever it occurs, so its extended ones are too, and the
+# memos keyed by identity downstream hit). Each entry holds its candidate.
+_ARTICLED: dict[tuple[int, str], tuple[Candidate, Candidate]] = {}
+_ARTICLED_MAX = 50_000
+
+
+def _with_article(c: Candidate, art: str) -> Candidate:
+    hit = _ARTICLED.get((id(c), art))
+    if hit is not None:
+        return hit[1]
+    words = (art.lower(),) + c.words
+    out = Candidate(f"{art} {c.text}", words, c.prior, c.relation, c.rows, c.shortlist, lm_words(words), c.families)
+    if len(_ARTICLED) >= _ARTICLED_MAX:
+        _ARTICLED.clear()
+    _ARTICLED[(id(c), art)] = (c, out)
+    return out
+
+
+_REFAMILIED: dict[tuple, tuple[Candidate, Candidate]] = {}
+
+
+def _with_families(c: Candidate, fam: tuple[float, float]) -> Candidate:
+    """``replace(c, families=fam)``, memoised by the candidate's identity like ``_with_article``."""
+    hit = _REFAMILIED.get((id(c), fam))
+    if hit is not None:
+        return hit[1]
+    out = replace(c, families=fam)
+    if len(_REFAMILIED) >= _ARTICLED_MAX:
+        _REFAMILIED.clear()
+    _REFAMILIED[(id(c), fam)] = (c, out)
+    return out
+
+
+_BY_TEXT: dict[tuple[int, ...], tuple[tuple[Candidate, ...], dict[str, Candidate], tuple[frozenset, frozenset]]] = {}
+_BY_TEXT_MAX = 5_000  # about 2.7 kB an entry (the dict and the two sets): ~13 MB when full
+
+
+def _by_text(cands: list[Candidate]) -> tuple[dict[str, Candidate], tuple[frozenset, frozenset]]:
+    """``{c.text.lower(): c for c in cands}`` (a new dict each time) and the sets of the
+    candidates' first and of their last words, memoised by the identities of the
+    candidates; each entry holds them."""
+    key = tuple(map(id, cands))
+    hit = _BY_TEXT.get(key)
+    if hit is not None:
+        return dict(hit[1]), hit[2]
+    out = {c.text.lower(): c for c in cands}
+    ends = (frozenset(c.words[0] for c in out.values()), frozenset(c.words[-1] for c in out.values()))
+    if len(_BY_TEXT) >= _BY_TEXT_MAX:
+        _BY_TEXT.clear()
+    _BY_TEXT[key] = (tuple(cands), out, ends)
+    return dict(out), ends

@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
+from operator import is_
 
 from .candidates import Candidate, Span, mends_agreement
 from .score import ContextScorer, State
@@ -76,35 +77,50 @@ def channel(
     (an empirical-Bayes estimate), so many weak hints do not add up to certainty.
     """
     fa, fb = families
+    log = math.log
+    known: dict[tuple, tuple[float, ...]] = {}  # chan by rate and candidates: a word type recurs
     for s in spans:
         sl = min(LAM_MAX, lam * s.lam_factor)
         s.keep = math.log1p(-sl)
-        s.chan = [
-            math.log(sl * max(fa * c.families[0], fb * c.families[1])) + mends_agreement(s, c) for c in s.candidates
-        ]
+        key = (sl, *map(id, s.candidates))  # the spans hold the candidates while this runs
+        chan = known.get(key)
+        if chan is None:
+            chan = known[key] = tuple([log(sl * max(fa * c.families[0], fb * c.families[1])) for c in s.candidates])
+        s.chan = list(chan)
+        if s.agreement:  # an article before a plural: per span, not in the memo
+            s.chan = [x + mends_agreement(s, c) for x, c in zip(s.chan, s.candidates, strict=True)]
     if not type_evidence:
         return
     types: dict[str, list[Span]] = defaultdict(list)
     for s in spans:
         if len(s.gains) == len(s.candidates):
             types[s.text.lower()].append(s)
-    support: dict[tuple[str, str], list[tuple[Span, int, float]]] = defaultdict(list)
-    for key, occurrences in types.items():
+    # A candidate's support is what the type's occurrences that list it say on their own.
+    # Only spans of one type support each other, so each type is settled on its own.
+    for occurrences in types.values():
         if len(occurrences) < 2:
             continue
-        for s in occurrences:
-            probs = _softmax(_alone_scores(s))
-            for i, c in enumerate(s.candidates):
-                support[(key, c.text.lower())].append((s, i, probs[i + 1]))
-    for occ in support.values():
-        if len(occ) < 2:
-            continue
-        total = sum(p for _, _, p in occ)
-        for s, i, p in occ:
-            base = math.exp(s.chan[i])
-            rate = s.lam_factor * (total - p + TYPE_PSEUDO * base) / (len(occ) - 1 + TYPE_PSEUDO)
-            if rate > base:
-                s.chan[i] = math.log(min(LAM_MAX, rate))
+        probs = [_softmax(_alone_scores(s)) for s in occurrences]
+        first = occurrences[0].candidates
+        if all(len(o.candidates) == len(first) and all(map(is_, o.candidates, first)) for o in occurrences[1:]):
+            # the usual case: the same candidates at every occurrence (the texts within a
+            # list are distinct), so candidate i's support is column i
+            groups = [[(s, i, pr[i + 1]) for s, pr in zip(occurrences, probs, strict=True)] for i in range(len(first))]
+        else:
+            support: dict[str, list[tuple[Span, int, float]]] = defaultdict(list)
+            for s, pr in zip(occurrences, probs, strict=True):
+                for i, c in enumerate(s.candidates):
+                    support[c.text.lower()].append((s, i, pr[i + 1]))
+            groups = list(support.values())
+        for occ in groups:
+            if len(occ) < 2:
+                continue
+            total = sum(p for _, _, p in occ)
+            for s, i, p in occ:
+                base = math.exp(s.chan[i])
+                rate = s.lam_factor * (total - p + TYPE_PSEUDO * base) / (len(occ) - 1 + TYPE_PSEUDO)
+                if rate > base:
+                    s.chan[i] = math.log(min(LAM_MAX, rate))
 
 
 def regions(spans: list[Span], scorer: ContextScorer) -> list[tuple[int, int, list[Span]]]:
@@ -135,9 +151,9 @@ def prune(spans: list[Span]) -> list[Span]:
             out.append(s)
             continue
         keep = s.keep * (s.end - s.start)
-        scored = [(g + ch, k) for k, (g, ch) in enumerate(zip(s.gains, s.chan, strict=True))]
-        best = max(keep, max(sc for sc, _ in scored))
-        kept = sorted((x for x in scored if x[0] >= best - PRUNE_MARGIN), reverse=True)[:PRUNE_KEEP]
+        scores = [g + ch for g, ch in zip(s.gains, s.chan, strict=True)]
+        floor = max(keep, max(scores)) - PRUNE_MARGIN
+        kept = sorted([(sc, k) for k, sc in enumerate(scores) if sc >= floor], reverse=True)[:PRUNE_KEEP]
         if kept:
             idx = [k for _, k in kept]
             t = Span(s.start, s.end, [s.candidates[k] for k in idx], s.text, s.lam_factor)
@@ -158,6 +174,7 @@ def decode_region(
         starts.setdefault(s.start, []).append(s)
     # beams[k]: state -> (score, back pointer (k_prev, state_prev, choice))
     beams: list[dict[State, tuple[float, tuple | None]]] = [{} for _ in range(rb - ra + 1)]
+    memo, logp, bonus = scorer.lm.memo, scorer.lm.logp, scorer.length_bonus
     beams[0][scorer.history(ra)] = (0.0, None)
     for p in range(ra, rb):
         cur = beams[p - ra]
@@ -168,13 +185,34 @@ def decode_region(
             beams[p - ra] = cur
         w = scorer.lmw[p]
         kc = keep_cost.get(p, 0.0)
+        here = starts.get(p, ())
+        nxt = beams[p + 1 - ra]
         for state, (sc, _) in cur.items():
-            ns, lp = scorer.emit(state, (w,) if w else ())
-            _relax(beams, p + 1 - ra, ns, sc + lm_weight * lp + kc, (p - ra, state, (p, p + 1, None)))
-            for s in starts.get(p, ()):
+            # scorer.emit and _relax inlined (the same operations in the same order)
+            h1, h2 = state
+            if w:
+                v = memo.get((w, h1, h2))
+                ns, lp = (w, h1), bonus + (logp(w, h1, h2) if v is None else v)
+            else:
+                ns, lp = state, bonus * 0
+            score = sc + lm_weight * lp + kc
+            old = nxt.get(ns)
+            if old is None or score > old[0]:
+                nxt[ns] = (score, (p - ra, state, (p, p + 1, None)))
+            for s in here:
+                to = beams[s.end - ra]
                 for c, ch in zip(s.candidates, s.chan, strict=True):
-                    ns, lp = scorer.emit(state, c.lm)
-                    _relax(beams, s.end - ra, ns, sc + lm_weight * lp + ch, (p - ra, state, (s.start, s.end, c)))
+                    words = c.lm
+                    lp = bonus * len(words)
+                    a1, a2 = h1, h2
+                    for x in words:
+                        v = memo.get((x, a1, a2))
+                        lp += logp(x, a1, a2) if v is None else v
+                        a1, a2 = x, a1
+                    score = sc + lm_weight * lp + ch
+                    old = to.get((a1, a2))
+                    if old is None or score > old[0]:
+                        to[(a1, a2)] = (score, (p - ra, state, (s.start, s.end, c)))
     last = beams[rb - ra]
     best_state, best = None, -math.inf
     for state, (sc, _) in last.items():
@@ -191,27 +229,40 @@ def decode_region(
     return path
 
 
-def _relax(beams, k, state, score, back):
-    old = beams[k].get(state)
-    if old is None or score > old[0]:
-        beams[k][state] = (score, back)
-
-
 def _posteriors(options: list[tuple[str, float, str]]) -> list[tuple[str, float, str]]:
     m = max(sc for _, sc, _ in options)
     z = sum(math.exp(sc - m) for _, sc, _ in options)
     return [(t, math.exp(sc - m) / z, src) for t, sc, src in options]
 
 
+def path_words(scorer: ContextScorer, path: list[Choice], ra: int) -> tuple[list[tuple[str, ...]], list[State]]:
+    """The model words of each choice of a path, and the model state before each choice
+    (states are words only: computing them once per path gives what ``confidence``
+    would compute for each choice from the region's start)."""
+    words = [scorer.keep_words(a, b) if c is None else c.lm for a, b, c in path]
+    states = [scorer.history(ra)]
+    for ws in words[:-1]:
+        h1, h2 = states[-1]
+        for w in ws:
+            h1, h2 = w, h1
+        states.append((h1, h2))
+    return words, states
+
+
 def confidence(
-    scorer: ContextScorer, path: list[Choice], idx: int, span: Span, ra: int, lm_weight: float
+    scorer: ContextScorer,
+    path: list[Choice],
+    idx: int,
+    span: Span,
+    ra: int,
+    lm_weight: float,
+    walked: tuple[list[tuple[str, ...]], list[State]] | None = None,
 ) -> tuple[float, list[tuple[str, float, str]]]:
     """Posterior of the path's choice at ``idx`` against keeping the span and the span's
-    other candidates, with every other choice of the path fixed."""
-    words = [scorer.keep_words(a, b) if c is None else c.lm for a, b, c in path]
-    hist = scorer.history(ra)
-    for ws in words[:idx]:
-        hist, _ = scorer.emit(hist, ws)
+    other candidates, with every other choice of the path fixed. ``walked``: the path's
+    ``path_words``, when several choices of one path are judged."""
+    words, states = walked if walked is not None else path_words(scorer, path, ra)
+    hist = states[idx]
     after: list[str] = []
     for ws in words[idx + 1 :]:
         after.extend(ws)
@@ -280,10 +331,11 @@ def decide(
             continue
         path = decode_region(scorer, ra, rb, group, lm_weight, beam)
         by_range = {(s.start, s.end): s for s in group}
+        walked = path_words(scorer, path, ra)
         for i, (a, b, c) in enumerate(path):
             if c is None:
                 continue
             span = by_range[(a, b)]
-            conf, alts = confidence(scorer, path, i, span, ra, lm_weight)
+            conf, alts = confidence(scorer, path, i, span, ra, lm_weight, walked)
             out.append(Decision(span, c, conf, alts))
     return out

@@ -22,6 +22,7 @@ import math
 from dataclasses import dataclass, replace
 
 from .candidates import Span, mends_agreement
+from .language_model import EOS
 from .score import ContextScorer
 
 LAMBDA_GRID = tuple(x / 100 for x in range(10, 71, 5))
@@ -65,28 +66,46 @@ def span_log_ratios(
     """
     out = []
     emit, tail, log, exp = scorer.emit, scorer.tail, math.log, math.exp
+    # The candidate loop is the hot spot of a restore: ``emit`` and ``tail`` are inlined
+    # there (same operations in the same order, so the same floats). Every candidate of a
+    # span shares the history and the words that follow the span.
+    memo, logp, bonus = scorer.lm.memo, scorer.lm.logp, scorer.length_bonus
+    n, bos, follow = scorer.n, scorer.bos, scorer.follow
     for s in spans:
         hist = scorer.history(s.start)
         st, lp = emit(hist, scorer.keep_words(s.start, s.end))
         keep_lp = lp + tail(st, s.end)
+        after = follow[s.end] if s.end < n and not bos[s.end] else (EOS,)
+        h1_0, h2_0 = hist
         gains = []
         terms: tuple[list[float], list[float]] = ([], [])
         sid = id(s)
-        best_a, artifact = -math.inf, False  # the thesaurus family's best term, and if an artifact row gave it
+        agree = s.agreement
+        fam_a = []  # the thesaurus family's candidates, in the order of terms[0]
         for c in s.candidates:
             g = known.get((sid, id(c))) if known is not None else None
             if g is None:
-                st, lp = emit(hist, c.lm)
-                g = lm_weight * (lp + tail(st, s.end) - keep_lp)
+                words = c.lm
+                lp = bonus * len(words)
+                h1, h2 = h1_0, h2_0
+                for w in words:
+                    v = memo.get((w, h1, h2))
+                    lp += logp(w, h1, h2) if v is None else v
+                    h1, h2 = w, h1
+                rest = 0.0
+                for w in after:
+                    v = memo.get((w, h1, h2))
+                    rest += logp(w, h1, h2) if v is None else v
+                    h1, h2 = w, h1
+                g = lm_weight * (lp + rest - keep_lp)
             gains.append(g)
             pa, pb = c.families
+            mend = mends_agreement(s, c) if agree else 0.0
             if pa:
-                t = g + log(pa) + mends_agreement(s, c)
-                terms[0].append(t)
-                if t > best_a:
-                    best_a, artifact = t, c.artifact
+                terms[0].append(g + log(pa) + mend)
+                fam_a.append(c)
             if pb:
-                terms[1].append(g + log(pb) + mends_agreement(s, c))
+                terms[1].append(g + log(pb) + mend)
         s.gains = gains
         lr = []
         for k, t in enumerate(terms):
@@ -94,16 +113,19 @@ def span_log_ratios(
                 lr.append(-math.inf)
                 continue
             m = max(t)
-            cap = MAX_ARTIFACT_LOG_R if k == 0 and artifact else MAX_LOG_R
-            lr.append(min(cap, m + log(sum(exp(x - m) for x in t))))
+            v = m + log(sum([exp(x - m) for x in t]))
+            # an artifact row that explains the span best may say more (MAX_ARTIFACT_LOG_R)
+            artifact = v > MAX_LOG_R and k == 0 and fam_a[t.index(m)].artifact
+            lr.append(min(MAX_ARTIFACT_LOG_R if artifact else MAX_LOG_R, v))
         out.append((lr[0], lr[1], s))
     return out
 
 
 def _best_rate(rs: list[float]) -> tuple[float, float]:
     best_l, best_ll = LAMBDA_GRID[0], -math.inf
+    log = math.log
     for lam in LAMBDA_GRID:
-        ll = sum(math.log(1.0 - lam + lam * r) for r in rs)
+        ll = sum([log(1.0 - lam + lam * r) for r in rs])
         if ll > best_ll:
             best_l, best_ll = lam, ll
     return best_l, best_ll
@@ -192,12 +214,27 @@ def keep_families(spans: list[Span], factors: tuple[float, float], floor: float)
 
 
 def _only_family(c, keep: int):
-    """The candidate with only the rows of family ``keep`` (its source is then one of them)."""
+    """The candidate with only the rows of family ``keep`` (its source is then one of them).
+
+    Memoised by the candidate's identity: a word type's candidates are the same objects in
+    every span and document (``CandidateGenerator``), and the copies then are too. Each
+    entry holds its candidate, so its id is not reused while the entry lives."""
     if not c.families[1 - keep]:
         return c
+    hit = _ONLY_FAMILY.get((id(c), keep))
+    if hit is not None:
+        return hit[1]
     rows = tuple(r for r in c.rows if (r.relation == "learned") == (keep == 1))
     fam = (c.families[0], 0.0) if keep == 0 else (0.0, c.families[1])
-    return replace(c, rows=rows, prior=fam[keep], families=fam)
+    out = replace(c, rows=rows, prior=fam[keep], families=fam)
+    if len(_ONLY_FAMILY) >= _ONLY_FAMILY_MAX:
+        _ONLY_FAMILY.clear()
+    _ONLY_FAMILY[(id(c), keep)] = (c, out)
+    return out
+
+
+_ONLY_FAMILY: dict[tuple[int, int], tuple] = {}
+_ONLY_FAMILY_MAX = 100_000
 
 
 def best_candidate(s: Span):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from .candidates import Candidate, CandidateGenerator, Span, build_spans, mark_agreement, shortlist
+from .candidates import Candidate, CandidateGenerator, Span, build_spans, mark_agreement, shortlisted
 from .config import FORMATS, Config
 from .decide import Decision, decide, sentence_start_factors
 from .evidence import (
@@ -464,7 +464,7 @@ def _screen(scorer, sample: list, c: Config, priors: tuple[float, float], n_word
 def _screen_spans(spans: list[Span]) -> list[Span]:
     """Copies of the spans with each family's SCREEN_CANDIDATES best candidates."""
     return [
-        Span(s.start, s.end, shortlist(s.candidates, SCREEN_CANDIDATES), s.text, s.lam_factor, agreement=s.agreement)
+        Span(s.start, s.end, shortlisted(s.candidates, SCREEN_CANDIDATES), s.text, s.lam_factor, agreement=s.agreement)
         for s in spans
     ]
 
