@@ -214,3 +214,22 @@ def test_detect_many_is_detect_for_each_text_in_order(restorer, n_process):
     assert isinstance(out[-1], RestoreError) and out[-1].index == 9
     with pytest.raises(TypeError, match="detect_many takes an iterable"):
         detect_many("one text")
+
+
+def test_fix_batch_prior_reports_the_estimate(tmp_path, capsys):
+    from wordfix.cli import main
+
+    src = tmp_path / "pages"
+    src.mkdir()
+    for i, p in enumerate(seed_paragraphs()):
+        (src / f"p{i:02d}.txt").write_text(p + "\n", encoding="utf-8")
+    assert main(["fix", str(src), "-o", str(tmp_path / "alone")]) == 0
+    alone = capsys.readouterr().err.strip().splitlines()[-1]
+    assert main(["fix", str(src), "-o", str(tmp_path / "pooled"), "--batch-prior"]) == 0
+    pooled = capsys.readouterr().err.strip().splitlines()[-1]
+    assert "batch prior" not in alone and "batch prior: 0.100 of documents spun" in pooled
+
+    def edits(line: str) -> int:
+        return int(line.split(" edits")[0].rsplit(" ", 1)[1].replace(",", ""))
+
+    assert edits(pooled) > edits(alone)

@@ -30,6 +30,13 @@ def register(sub) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_batch_options(fx)
+    fx.add_argument(
+        "--batch-prior",
+        action="store_true",
+        help="judge each document against the share of spun documents the input itself shows "
+        "(estimated on its first 200 documents; with --resume, on those still to do) instead of "
+        "--spin-prior: for a corpus that is mostly spun; never below the configured priors",
+    )
     o = fx.add_argument_group("output")
     o.add_argument("-o", "--output-dir", type=Path, metavar="DIR", help="write into DIR, mirroring the input tree")
     o.add_argument("--in-place", action="store_true", help="replace the inputs (needs --backup-suffix)")

@@ -135,6 +135,7 @@ class Run:
         self.stdout_columns: list[str] | None = None
         self.report = args.report(args) if getattr(args, "report", None) else None  # score: its table
         self.n_docs = self.n_words = self.n_edits = self.n_failed = self.n_resumed = 0
+        self.prior = None  # the batch prior restore_many estimated (--batch-prior)
         show = args.progress if args.progress is not None else (sys.stderr.isatty() and not args.quiet)
         self.bar = _Bar(show, None if self.records else len(inputs), "rec" if self.records else "doc")
 
@@ -157,7 +158,12 @@ class Run:
         parts.append(f"{self.n_failed:,} failed")
         if self.n_resumed:
             parts.append(f"{self.n_resumed:,} already done")
-        return f"wordfix: {', '.join(parts)}; {seconds:.1f} s, {rate:,.0f} words/s"
+        line = f"wordfix: {', '.join(parts)}; {seconds:.1f} s, {rate:,.0f} words/s"
+        return line + (f"; {self.prior}" if self.prior is not None else "")
+
+    def _batch_prior(self, prior) -> None:
+        """restore_many's report of the batch prior: kept for the summary line."""
+        self.prior = prior
 
     # -- driving
     def execute(self, restorer) -> int:
@@ -168,8 +174,11 @@ class Run:
         self.chunk_chars = restorer.config.chunk_chars
         texts = self._record_texts() if self.records else self._document_texts()
         many = detect_many if self.report is not None else restore_many  # score judges, fix restores
+        extra = {}
+        if getattr(self.args, "batch_prior", False):
+            extra = {"batch_prior": True, "on_prior": self._batch_prior}
         try:
-            results = many(texts, self.args.jobs, self.args.batch_size, restorer, on_error="yield")
+            results = many(texts, self.args.jobs, self.args.batch_size, restorer, on_error="yield", **extra)
             with contextlib.closing(results):
                 for res in results:
                     self._drain()
