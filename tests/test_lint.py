@@ -1,5 +1,5 @@
-"""ruff (in the test extra, configured in pyproject.toml) finds nothing in the code the
-project ships and runs: a lint finding fails the suite, so CI runs the linter too."""
+"""ruff and mypy (in the test extra, configured in pyproject.toml) find nothing in the code
+the project ships and runs: a lint or type finding fails the suite, so CI runs both."""
 
 from __future__ import annotations
 
@@ -29,6 +29,26 @@ def test_ruff_would_report_a_finding(tmp_path):
     bad.write_text("import os\n")  # F401, unused import
     p = ruff("check", "--no-cache", "--output-format", "concise", "--config", str(ROOT / "pyproject.toml"), str(bad))
     assert p.returncode == 1 and "F401" in p.stdout, p.stdout + p.stderr
+
+
+def test_mypy_finds_nothing():
+    pytest.importorskip("mypy", reason="mypy is in the test extra: pip install -e '.[test]'")
+    import sys
+
+    p = subprocess.run(
+        [sys.executable, "-m", "mypy", "--no-incremental"], cwd=ROOT, capture_output=True, text=True, timeout=600
+    )
+    assert p.returncode == 0 and "Success" in p.stdout, f"mypy:\n{p.stdout}{p.stderr}"
+
+
+def test_mypy_would_report_an_error(tmp_path):
+    pytest.importorskip("mypy", reason="mypy is in the test extra: pip install -e '.[test]'")
+    import sys
+
+    bad = tmp_path / "bad.py"
+    bad.write_text("x: int = 'text'\n")
+    p = subprocess.run([sys.executable, "-m", "mypy", "--no-incremental", str(bad)], capture_output=True, text=True)
+    assert p.returncode == 1 and "Incompatible types" in p.stdout, p.stdout + p.stderr
 
 
 def test_no_path_of_a_particular_machine():

@@ -393,8 +393,9 @@ def detect_many(
     on one core or many, exactly as :func:`restore_many` (same arguments and errors)."""
     if isinstance(texts, (str, bytes)):
         raise TypeError("detect_many takes an iterable of texts; for one text use wordfix.detect(text)")
-    return restore_many(
-        (_Detect((t,)) for t in texts), n_process, batch_size, restorer, config=config, on_error=on_error
+    items: Iterable = (_Detect((t,)) for t in texts)
+    return restore_many(  # type: ignore[return-value]  # _Detect items come back as Detections
+        items, n_process, batch_size, restorer, config=config, on_error=on_error
     )
 
 

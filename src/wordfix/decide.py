@@ -156,7 +156,7 @@ def prune(spans: list[Span]) -> list[Span]:
         kept = sorted([(sc, k) for k, sc in enumerate(scores) if sc >= floor], reverse=True)[:PRUNE_KEEP]
         if kept:
             idx = [k for _, k in kept]
-            t = Span(s.start, s.end, [s.candidates[k] for k in idx], s.text, s.lam_factor)
+            t = Span(s.start, s.end, [s.candidates[k] for k in idx], s.text, s.lam_factor, agreement=s.agreement)
             t.gains, t.chan, t.keep = [s.gains[k] for k in idx], [s.chan[k] for k in idx], s.keep
             out.append(t)
     return out
@@ -220,9 +220,11 @@ def decode_region(
         if t > best:
             best_state, best = state, t
     path: list[Choice] = []
+    assert best_state is not None, "a region's last beam is never empty"
     k, state = rb - ra, best_state
     while k > 0:
         _, back = beams[k][state]
+        assert back is not None, "only the region's start has no back pointer"
         k, state, choice = back
         path.append(choice)
     path.reverse()
@@ -276,6 +278,7 @@ def confidence(
         options.append((c.text, lm_weight * (lp + scorer.tail(st, rb, after)) + ch, c.source))
     probs = _posteriors(options)
     chosen = path[idx][2]
+    assert chosen is not None, "confidence is asked for a chosen candidate"
     return next(p for t, p, _ in probs[1:] if t == chosen.text), probs
 
 

@@ -88,8 +88,9 @@ def rescore(
         if best == 0:
             continue
         s, c, _ = options[best]
+        assert s is not None and c is not None, "option 0 is the only one that keeps the text"
         alts = [("", probs[0], "keep")]
-        alts += [(o[1].text, p, o[1].source) for o, p in zip(options[1:], probs[1:], strict=True)]
+        alts += [(o[1].text, p, o[1].source) for o, p in zip(options[1:], probs[1:], strict=True) if o[1]]
         out[(s.start, s.end)] = Decision(s, c, probs[best], alts)
     return sorted(out.values(), key=lambda d: d.span.start)
 
@@ -124,6 +125,7 @@ def _option_text(text, units, seq, g: _Group, s: Span | None, c: Candidate | Non
     parts = []
     if s.start > g.start:
         parts.append(text[units[seq[g.start]].start : units[seq[s.start]].start])
+    assert c is not None, "a span is replaced by a candidate"
     repl = c.text
     if sent_start and s.start == g.start:
         repl = repl[:1].upper() + repl[1:]

@@ -194,7 +194,7 @@ class Restorer:
         if not text:
             return Detection(0.0, 0.0, 0.0, 0, (), "empty text", self.config.detect_threshold)
         with _gc_paused():
-            parts = []
+            parts: list[tuple[int, SpinEstimate | None, list, int, list[Unit], list[int]]] = []
             for offset, chunk in _chunks(text, self.config.chunk_chars):
                 units, seq, spans = self._spans(chunk)
                 n_words = sum(1 for i in seq if units[i].is_word)
@@ -215,10 +215,10 @@ class Restorer:
         rate = sum(n * (e.rate if e else 0.0) for n, e, *_ in parts) / total
         share = sum(n * (e.learned_share if e else 0.0) for n, e, *_ in parts) / total
         evidence = []
-        for _, est, log_ratios, offset, units, seq in parts:
-            if est is None:
+        for _, part, log_ratios, offset, units, seq in parts:
+            if part is None:
                 continue
-            fa, fb = family_factors(est.learned_share)
+            fa, fb = family_factors(part.learned_share)
             for la, lb, s in log_ratios:
                 lr = math.log(max(1e-300, fa * math.exp(la) + fb * math.exp(lb)))
                 if lr <= 0:

@@ -103,10 +103,10 @@ class ContextScorer:
         while read < 2:
             if q >= self.n or self.bos[q]:
                 return lp + logp(EOS, h1, h2)
-            w = self.lmw[q]
-            if w:
-                lp += logp(w, h1, h2)
-                h1, h2 = w, h1
+            nxt = self.lmw[q]
+            if nxt:
+                lp += logp(nxt, h1, h2)
+                h1, h2 = nxt, h1
                 read += 1
             q += 1
         return lp

@@ -291,7 +291,7 @@ class TableIndex:
         }
 
     @classmethod
-    def from_json(cls, d: dict) -> TableIndex:
+    def from_json(cls, d: object) -> TableIndex:
         """Rebuild an index from :meth:`to_json`; raises ValueError/KeyError/TypeError on
         anything that is not exactly that shape."""
         if not isinstance(d, dict) or d.get("format") != FORMAT_VERSION:
@@ -385,9 +385,9 @@ def load_index(paths: Sequence[str | os.PathLike]) -> TableIndex:
     The cache (see :mod:`wordfix.cache`) only speeds up the next start; if it cannot
     be written, wordfix works without it.
     """
-    paths = [Path(p) for p in paths]
+    files = [Path(p) for p in paths]
     h = hashlib.sha256(f"v{FORMAT_VERSION}".encode())
-    for p in paths:
+    for p in files:
         try:
             h.update(p.name.encode() + b"\0" + p.read_bytes())
         except FileNotFoundError:
@@ -395,9 +395,9 @@ def load_index(paths: Sequence[str | os.PathLike]) -> TableIndex:
 
     def build() -> TableIndex:
         rows: list[Row] = []
-        for p in paths:
+        for p in files:
             rows.extend(load_table(p))
-        return TableIndex(rows, [p.name for p in paths])
+        return TableIndex(rows, [p.name for p in files])
 
     idx = cached_json(f"index-{h.hexdigest()[:24]}.json", build, TableIndex.to_json, TableIndex.from_json)
     return idx

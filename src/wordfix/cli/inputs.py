@@ -81,21 +81,21 @@ def discover(
         except OSError as e:
             missing.append(f"{display_path(d)}: {e.strerror}")
             return
-        for e in entries:
-            if e.name.startswith(".") or (skip_suffix and e.name.endswith(skip_suffix)):
+        for entry in entries:
+            if entry.name.startswith(".") or (skip_suffix and entry.name.endswith(skip_suffix)):
                 continue
-            p = Path(e.path)
-            if e.is_dir(follow_symlinks=False):
+            p = Path(entry.path)
+            if entry.is_dir(follow_symlinks=False):
                 if skip is None or p.resolve() != skip:
                     walk(top, p)
-            elif e.is_symlink() and e.is_dir():
+            elif entry.is_symlink() and entry.is_dir():
                 say(f"{display_path(p)}: skipped, a symbolic link to a directory (name it to include it)")
-            elif e.is_file():
-                if fnmatch(e.name, pattern):
+            elif entry.is_file():
+                if fnmatch(entry.name, pattern):
                     add(p, p.relative_to(top))
-            elif e.is_symlink() and not os.path.exists(p):
+            elif entry.is_symlink() and not os.path.exists(p):
                 say(f"{display_path(p)}: skipped, a dangling symbolic link")
-            elif fnmatch(e.name, pattern):
+            elif fnmatch(entry.name, pattern):
                 say(f"{display_path(p)}: skipped, not a regular file (a FIFO, socket or device)")
 
     for a in args:

@@ -23,7 +23,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..config import Config
@@ -86,7 +86,7 @@ class Pending:
     """A document sent to be restored, and what to do with its result."""
 
     where: str  # file or file:line, for messages
-    done: Callable[[Restoration], None]
+    done: Callable[[Any], None]  # given the Restoration (fix) or Detection (score)
     failed: Callable[[], None] | None = None  # what to write instead if it cannot be restored
     progress: float = 1.0  # of the progress bar's unit (a piece of a streamed document: its share)
     document: bool = True  # counts as a document in the summary (a piece does not)
@@ -105,7 +105,7 @@ class _Bar:
 
             self.bar = _NoMonitor(total=total, unit=unit, file=sys.stderr, dynamic_ncols=True, mininterval=0.25)
 
-    def update(self, n: int = 1) -> None:
+    def update(self, n: float = 1) -> None:
         if self.bar is not None:
             self.bar.update(n)
 
@@ -129,7 +129,7 @@ class Run:
         self.inputs = inputs
         self.records = args.jsonl or args.csv
         self.pending: collections.deque[Pending | Callable[[], None]] = collections.deque()
-        self.live: set[AtomicFile] = set()  # uncommitted outputs, discarded if the run stops
+        self.live: set[AtomicFile | ResumableFile] = set()  # uncommitted outputs, discarded if the run stops
         self.writes: collections.deque[tuple[str, Future]] = collections.deque()
         self.writer: ThreadPoolExecutor | None = None
         self.stdout_columns: list[str] | None = None
@@ -173,12 +173,22 @@ class Run:
         self.config = restorer.config
         self.chunk_chars = restorer.config.chunk_chars
         texts = self._record_texts() if self.records else self._document_texts()
-        many = detect_many if self.report is not None else restore_many  # score judges, fix restores
-        extra = {}
-        if getattr(self.args, "batch_prior", False):
-            extra = {"batch_prior": True, "on_prior": self._batch_prior}
+        a = self.args
         try:
-            results = many(texts, self.args.jobs, self.args.batch_size, restorer, on_error="yield", **extra)
+            results: Any  # score judges (Detections), fix restores (Restorations)
+            if self.report is not None:
+                results = detect_many(texts, a.jobs, a.batch_size, restorer, on_error="yield")  # type: ignore[arg-type]
+            else:
+                batch_prior = bool(getattr(a, "batch_prior", False))
+                results = restore_many(
+                    texts,  # type: ignore[arg-type]  # (text, options) pairs are items too
+                    a.jobs,
+                    a.batch_size,
+                    restorer,
+                    on_error="yield",
+                    batch_prior=batch_prior,
+                    on_prior=self._batch_prior,
+                )
             with contextlib.closing(results):
                 for res in results:
                     self._drain()
@@ -230,7 +240,7 @@ class Run:
             sys.stdout.flush()
 
     # -- whole documents
-    def _document_texts(self) -> Iterator[tuple[str, dict]]:
+    def _document_texts(self) -> Iterator[str | tuple[str, dict]]:
         from ..markup import document_options
 
         a = self.args
@@ -419,7 +429,7 @@ class Run:
         else:
             self._write_later(inp.name, partial(write_atomic, dest, out.encode(a.encoding), fsync=a.fsync))
 
-    def _write_later(self, where: str, write: Callable[[], None]) -> None:
+    def _write_later(self, where: str, write: Callable[[], object]) -> None:
         """Write files on a few threads: fsync waits for the disk, so overlap them."""
         if self.writer is None:
             self.writer = ThreadPoolExecutor(WRITER_THREADS, thread_name_prefix="wordfix-write")
@@ -625,7 +635,9 @@ class RecordSink:
     that did not change) written back byte for byte.
     """
 
-    def __init__(self, run: Run, inp: Input, out: AtomicFile | None, backup: Path | None = None, in_place=False):
+    def __init__(
+        self, run: Run, inp: Input, out: AtomicFile | ResumableFile | None, backup: Path | None = None, in_place=False
+    ):
         self.run, self.inp, self.out, self.backup = run, inp, out, backup
         self.in_place = in_place
         self.columns: list[str] = []  # CSV header, filled by the reader
@@ -714,7 +726,7 @@ class RecordSink:
         if self.in_place:
             self._emit_bytes(b"".join(self.header_raw))
             return
-        header = [*self.columns, *self.added]
+        names = [*self.columns, *self.added]
         there = [c for c in self.added if c in self.columns]
         if there:
             raise InputError(
@@ -725,11 +737,11 @@ class RecordSink:
         if self.out is None:
             seen = self.run.stdout_columns
             if seen is not None:
-                if seen != header:
+                if seen != names:
                     raise InputError("its columns differ from the first CSV file's; write them apart with -o")
                 return
-            self.run.stdout_columns = header
-        self.writer.writerow(header)
+            self.run.stdout_columns = names
+        self.writer.writerow(names)
 
     def write(self, text: str) -> None:
         """Text out (``csv.writer`` writes each row through this, in one call)."""
