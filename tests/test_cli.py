@@ -394,6 +394,7 @@ def test_kill_leaves_only_complete_outputs_and_resume_cleans_up(many, tmp_path):
     check_complete(out, expected)
 
 
+@pytest.mark.slow
 def test_ten_thousand_small_files(tmp_path):
     src = tmp_path / "in"
     for d in range(10):

@@ -159,6 +159,7 @@ def test_cli_learn_bad_records(tmp_path):
     assert p.returncode == 2 and "Traceback" not in p.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not SPINBOT.exists(), reason="the shared SpinBot corpus is not beside the project")
 def test_bundled_spinbot_table_rebuilds_identically():
     p = subprocess.run(

@@ -31,6 +31,7 @@ def test_ruff_would_report_a_finding(tmp_path):
     assert p.returncode == 1 and "F401" in p.stdout, p.stdout + p.stderr
 
 
+@pytest.mark.slow
 def test_mypy_finds_nothing():
     pytest.importorskip("mypy", reason="mypy is in the test extra: pip install -e '.[test]'")
     import sys

@@ -104,6 +104,7 @@ def test_long_text_works_and_offsets_hold():
     assert all(text[e.start : e.end] == e.before for e in r.edits)
 
 
+@pytest.mark.slow
 def test_ten_megabytes(tmp_path):
     # clean filler: must pass through untouched, within reasonable time and memory
     para = "The committee met on Tuesday to discuss the budget for next year and agreed on most items.\n\n"
