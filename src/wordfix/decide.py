@@ -62,9 +62,7 @@ def sentence_start_factors(spans: list[Span], units, seq) -> None:
             s.lam_factor = UPPER_START if first.text[:1].isupper() else LOWER_START
 
 
-def channel(
-    spans: list[Span], lam: float, type_evidence: bool = True, families: tuple[float, float] = (1.0, 1.0)
-) -> None:
+def channel(spans: list[Span], lam: float, type_evidence: bool, families: tuple[float, float]) -> None:
     """Set each span's channel terms: ``span.keep`` (log probability that a unit was
     left alone) and ``span.chan`` (log prior that the spinner wrote the span from each
     candidate).
@@ -100,7 +98,7 @@ def channel(
     for occurrences in types.values():
         if len(occurrences) < 2:
             continue
-        probs = [_softmax(_alone_scores(s)) for s in occurrences]
+        probs = [softmax(alone_scores(s)) for s in occurrences]
         first = occurrences[0].candidates
         if all(len(o.candidates) == len(first) and all(map(is_, o.candidates, first)) for o in occurrences[1:]):
             # the usual case: the same candidates at every occurrence (the texts within a
@@ -282,12 +280,12 @@ def confidence(
     return next(p for t, p, _ in probs[1:] if t == chosen.text), probs
 
 
-def _alone_scores(span: Span) -> list[float]:
+def alone_scores(span: Span) -> list[float]:
     """Scores of keep and of each candidate for a span judged with its neighbours kept."""
     return [span.keep * (span.end - span.start)] + [g + ch for g, ch in zip(span.gains, span.chan, strict=True)]
 
 
-def _softmax(scores: list[float]) -> list[float]:
+def softmax(scores: list[float]) -> list[float]:
     m = max(scores)
     ex = [math.exp(x - m) for x in scores]
     z = sum(ex)
@@ -297,11 +295,11 @@ def _softmax(scores: list[float]) -> list[float]:
 def _alone(span: Span) -> tuple[int, list[tuple[str, float, str]]]:
     """Decide a span with no neighbour in reach from the gains ``evidence`` stored:
     (index of the chosen candidate or -1 for keep, posterior of every option)."""
-    scores = _alone_scores(span)
+    scores = alone_scores(span)
     best = max(range(len(scores)), key=scores.__getitem__)
     if best == 0:
         return -1, []
-    probs = _softmax(scores)
+    probs = softmax(scores)
     labels = [("", "keep")] + [(c.text, c.source) for c in span.candidates]
     return best - 1, [(t, p, src) for (t, src), p in zip(labels, probs, strict=True)]
 
@@ -310,10 +308,10 @@ def decide(
     scorer: ContextScorer,
     spans: list[Span],
     lam: float,
-    lm_weight: float = 1.0,
-    beam: int = 12,
-    type_evidence: bool = True,
-    families: tuple[float, float] = (1.0, 1.0),
+    lm_weight: float,
+    beam: int,
+    type_evidence: bool,
+    families: tuple[float, float],
 ) -> list[Decision]:
     """Decode every region and return the chosen edits with their confidence.
 

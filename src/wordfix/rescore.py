@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .candidates import Candidate, Span
-from .decide import Decision, _alone_scores, _softmax, prune
+from .decide import Decision, alone_scores, prune, softmax
 from .score import ContextScorer
 from .tokenize import Unit
 
@@ -52,7 +52,7 @@ def rescore(
     spans: list[Span],
     decisions: list[Decision],
     lm,
-    weight: float = 1.0,
+    weight: float,
 ) -> list[Decision]:
     """Decisions after the neural model has judged the uncertain groups again.
 
@@ -83,7 +83,7 @@ def rescore(
     scores = lm.score(texts, batch_size=BATCH)
     for _g, options, first in jobs:
         lps = scores[first : first + len(options)]
-        probs = _softmax([weight * lp + ch for lp, (_, _, ch) in zip(lps, options, strict=True)])
+        probs = softmax([weight * lp + ch for lp, (_, _, ch) in zip(lps, options, strict=True)])
         best = max(range(len(probs)), key=probs.__getitem__)
         if best == 0:
             continue
@@ -111,7 +111,7 @@ def _options(g: _Group) -> list[tuple[Span | None, Candidate | None, float]]:
 
 
 def _best_alone(s: Span) -> float:
-    return max(_softmax(_alone_scores(s))) if s.gains else 0.0
+    return max(softmax(alone_scores(s))) if s.gains else 0.0
 
 
 def _units_text(text: str, units: list[Unit], seq: list[int], a: int, b: int) -> str:
