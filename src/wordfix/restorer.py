@@ -64,7 +64,8 @@ class Restorer:
 
         c = self.config
         paths = list(c.tables) if c.tables is not None else [str(p) for p in bundled_tables()]
-        return load_index(paths + list(c.extra_tables))
+        with _gc_paused():  # reading the compiled index makes a million objects and no cycles (-0.25 s)
+            return load_index(paths + list(c.extra_tables))
 
     @cached_property
     def lm(self):
