@@ -73,6 +73,11 @@ class Span:
     keep: float = 0.0  # log probability that a unit of the span was left alone
     agreement: float = 0.0  # log factor for originals that mend "a similar interests" (see mark_agreement)
 
+    @property
+    def judged(self) -> bool:
+        """Whether the evidence stage has scored every candidate (``gains`` set)."""
+        return len(self.gains) == len(self.candidates)
+
 
 LEARNED = "learned"  # the relation of rows learned from real pairs (``wordfix learn``)
 # Curated relations keep candidates the language model does not know.

@@ -91,7 +91,7 @@ def channel(spans: list[Span], lam: float, type_evidence: bool, families: tuple[
         return
     types: dict[str, list[Span]] = defaultdict(list)
     for s in spans:
-        if len(s.gains) == len(s.candidates):
+        if s.judged:
             types[s.text.lower()].append(s)
     # A candidate's support is what the type's occurrences that list it say on their own.
     # Only spans of one type support each other, so each type is settled on its own.
@@ -145,7 +145,7 @@ def prune(spans: list[Span]) -> list[Span]:
     spans left with none: joint decoding only needs the plausible ones."""
     out = []
     for s in spans:
-        if len(s.gains) != len(s.candidates):
+        if not s.judged:
             out.append(s)
             continue
         keep = s.keep * (s.end - s.start)

@@ -121,6 +121,12 @@ def span_log_ratios(
     return out
 
 
+def judge(scorer: ContextScorer, spans: list[Span], lm_weight: float) -> None:
+    """Score every candidate of ``spans`` in context (``span.gains``) without judging the
+    document: the spans the evidence sample left out, before they are decided."""
+    span_log_ratios(scorer, spans, lm_weight)
+
+
 def _best_rate(rs: list[float]) -> tuple[float, float]:
     best_l, best_ll = LAMBDA_GRID[0], -math.inf
     log = math.log
@@ -205,7 +211,7 @@ def keep_families(spans: list[Span], factors: tuple[float, float], floor: float)
             continue
         if not idx:
             continue
-        judged = len(s.gains) == len(s.candidates)
+        judged = s.judged
         s.candidates = [_only_family(s.candidates[i], keep) for i in idx]
         if judged:
             s.gains = [s.gains[i] for i in idx]

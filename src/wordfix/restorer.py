@@ -22,6 +22,7 @@ from .evidence import (
     best_candidate,
     estimate,
     family_factors,
+    judge,
     keep_families,
     span_log_ratios,
 )
@@ -300,7 +301,7 @@ class Restorer:
         # the family the document is not spun by (weight at the floor) offers nothing more
         spans = keep_families(spans, families, FAMILY_FLOOR / (1 - FAMILY_FLOOR) + 1e-9)
         if stride > 1:
-            span_log_ratios(scorer, [s for s in spans if len(s.gains) != len(s.candidates)], c.lm_weight)
+            judge(scorer, [s for s in spans if not s.judged], c.lm_weight)
         decisions = decide(scorer, spans, lam, c.lm_weight, c.beam, c.type_evidence, families)
         if c.scorer == "neural" and not withheld:
             decisions = rescore(text, units, seq, scorer, spans, decisions, self.neural, c.neural_weight)
