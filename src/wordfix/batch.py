@@ -122,19 +122,13 @@ def _posteriors(lls: tuple[float, ...], pi: list[float]) -> tuple[float, float]:
 def _evidence(restorer: Restorer, item: object) -> tuple[float | None, float | None]:
     """A document's log likelihood ratios, read from its prose (``(text, options)`` items
     in HTML or Markdown are projected first, as restoring them does)."""
-    text, options = (item[0], item[1]) if isinstance(item, tuple) else (item, {})
+    text, options = (item[0], item[1] if len(item) > 1 else {}) if isinstance(item, tuple) else (item, {})
     if not isinstance(text, str):
         return (None, None)
-    fmt = options.get("format") or restorer.config.format
-    if fmt != "text":
-        from .markup import detect_format, project
-
-        if fmt == "auto":
-            fmt = detect_format(text)
-        if fmt != "text":
-            text = project(text, fmt).text
     try:
-        return restorer.detect(text).log_lrs
+        from .markup import prose
+
+        return restorer.detect(prose(text, options.get("format") or restorer.config.format)).log_lrs
     except Exception:  # a text that cannot be read says nothing; restoring it reports the error
         return (None, None)
 

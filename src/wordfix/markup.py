@@ -637,6 +637,13 @@ def detect_format(text: str, name: str | None = None) -> str:
     return "text"
 
 
+def prose(text: str, fmt: str) -> str:
+    """The prose of a document in ``fmt`` ("text", "html", "markdown" or "auto"): the
+    text that restoring it reads and edits, which is also what detection judges."""
+    fmt = detect_format(text) if fmt == "auto" else fmt
+    return text if fmt == "text" else project(text, fmt).text
+
+
 def project(text: str, fmt: str) -> Projection:
     """The projection of a document in ``fmt`` ("text", "html" or "markdown")."""
     if fmt == "html":

@@ -43,6 +43,7 @@ from ..files import (
     sha256_prefix,
     write_atomic,
 )
+from ..markup import document_options, prose
 from .inputs import (
     _UTF8_BOM,
     Input,
@@ -241,8 +242,6 @@ class Run:
 
     # -- whole documents
     def _document_texts(self) -> Iterator[str | tuple[str, dict]]:
-        from ..markup import document_options
-
         a = self.args
         for inp in self.inputs:
             dest = self._dest(inp)
@@ -939,12 +938,3 @@ def run_command(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(run.summary(time.perf_counter() - started), file=sys.stderr)
     return status
-
-
-def prose(text: str, fmt: str) -> str:
-    """What ``score`` judges of a document: its prose (in HTML and Markdown, the text
-    that ``fix`` would read and edit; see markup.py)."""
-    from ..markup import detect_format, project
-
-    fmt = detect_format(text) if fmt == "auto" else fmt
-    return text if fmt == "text" else project(text, fmt).text
