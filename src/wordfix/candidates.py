@@ -259,7 +259,7 @@ QUANTITY_WORDS = frozenset(
     "few many lot lots bit little couple dozen hundred thousand million billion number great good "
     "variety range series pair host handful bunch set total majority minority".split()
 )
-ARTICLES = ("a", "an")
+ARTICLES = frozenset({"a", "an"})
 
 
 def plural_only(word: str, index) -> bool:
@@ -403,7 +403,7 @@ def _with_article_agreement(spans: list[Span], units: list[Unit], seq: list[int]
     the spinner fixes the article after swapping ("a good pianist" -> "an honest player")."""
     out = []
     for s in spans:
-        if s.start == 0 or units[seq[s.start - 1]].lower not in ("a", "an"):
+        if s.start == 0 or units[seq[s.start - 1]].lower not in ARTICLES:
             out.append(s)
             continue
         art_unit = units[seq[s.start - 1]]

@@ -49,6 +49,7 @@ from typing import IO
 
 from rapidfuzz.distance import Levenshtein
 
+from .candidates import ARTICLES as _ARTICLES
 from .tables import COLUMNS
 from .tokenize import SPACE, tokenize, word_keys
 
@@ -181,9 +182,6 @@ def blocks(spun: str, original: str) -> tuple[list[tuple[str, ...]], list[tuple[
 def _align(pair: tuple[str, str]):
     (otok,), bl = blocks(pair[0], pair[1])
     return otok, bl
-
-
-_ARTICLES = frozenset({"a", "an"})
 
 
 def _strip_punct(sp: tuple[str, ...], orig: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
