@@ -164,9 +164,9 @@ def estimate(log_ratios: list[tuple[float, float, Span]], priors: tuple[float, f
     lam_a, ll_a = _best_rate([r for r in ra if r > 0.0] or [0.0])
     lam_b, _ = _best_rate([r for r in rb if r > 0.0] or [0.0])
     _, ll_b = _best_rate(rb)
+    lls = (ll_a if any(ra) else -math.inf, ll_b if any(rb) else -math.inf)  # -inf: the family lists nothing
     pa, pb = priors
-    log_a = math.log(pa) + ll_a if any(ra) else -math.inf
-    log_b = math.log(pb) + ll_b if any(rb) else -math.inf
+    log_a, log_b = math.log(pa) + lls[0], math.log(pb) + lls[1]
     top = max(log_a, log_b)
     spun = top + math.log(math.exp(log_a - top) + math.exp(log_b - top))
     z = spun - math.log1p(-pa - pb)
@@ -184,7 +184,6 @@ def estimate(log_ratios: list[tuple[float, float, Span]], priors: tuple[float, f
         f"(strongest: {ex}); "
         f"spin rate {best_l:.2f}, log-likelihood ratio {best_ll:+.1f} over {n_words} words{family}"
     )
-    lls = (ll_a if any(ra) else -math.inf, ll_b if any(rb) else -math.inf)
     return SpinEstimate(prob, best_l, best_ll, len(log_ratios), strong, ex, reason, share, lls)
 
 
