@@ -17,7 +17,9 @@ from .candidates import Candidate, CandidateGenerator, Span, build_spans, mark_a
 from .config import FORMATS, Config
 from .decide import Decision, decide, sentence_start_factors
 from .evidence import (
+    ASSUMED_GRID,
     FAMILY_FLOOR,
+    LAMBDA_GRID,
     SpinEstimate,
     best_candidate,
     estimate,
@@ -288,7 +290,7 @@ class Restorer:
         if screen is not None and screen.probability < WITHHELD_FROM and not c.assume_spun:
             return [], [], screen.estimate, n_words, len(spans)
         log_ratios = span_log_ratios(scorer, sample, c.lm_weight, _screened_gains(screen))
-        est = estimate(log_ratios, priors, n_words)
+        est = estimate(log_ratios, priors, n_words, ASSUMED_GRID if c.assume_spun else LAMBDA_GRID)
         gate = screen.estimate if screen is not None else est
         lam = est.rate if gate.probability >= c.min_spin or c.assume_spun else 0.0
         withheld = not lam and gate.probability >= WITHHELD_FROM
