@@ -48,7 +48,7 @@ import corpus
 import spinner
 from rapidfuzz.distance import Levenshtein
 from spinner import Spun, Substitution
-from yardstick import candidate_recall, closest, config_line, distance, read_reference, tokens
+from yardstick import candidate_recall, closest, config_line, distance, joint_candidate_recall, read_reference, tokens
 
 HERE = Path(__file__).resolve().parent
 
@@ -174,6 +174,7 @@ class DocResult:
     d_spun: int
     d_restored: int
     seconds: float
+    joint: list[bool] = field(default_factory=list)  # per substitution, as cand (joint_candidate_recall)
 
 
 @dataclass
@@ -203,7 +204,9 @@ def score_spun(restorer, register: str, spun: str, original: str, subs: Sequence
     t0 = time.perf_counter()
     restoration = restorer.restore(spun)
     seconds = time.perf_counter() - t0
-    cand = candidate_recall(spun, subs, restorer.candidates(spun))
+    spans = restorer.candidates(spun)
+    cand = candidate_recall(spun, subs, spans)
+    joint = joint_candidate_recall(spun, subs, spans)
     per_edit, per_sub = edit_scores(original, subs, restoration)
     return DocResult(
         register,
@@ -216,6 +219,7 @@ def score_spun(restorer, register: str, spun: str, original: str, subs: Sequence
         distance(spun, original),
         distance(restoration.text, original),
         seconds,
+        joint,
     )
 
 
@@ -244,6 +248,7 @@ def aggregate(results: Iterable[DocResult]) -> dict:
         "words": n_words,
         "subs": sum(r.subs for r in results),
         "candidate_recall": _share(sum(hit for hit, _, _ in cand), len(cand)),
+        "joint_candidate_recall": _share(sum(x for r in results for x in r.joint), len(cand)),
         "span_recall": _share(sum(s for _, _, s in cand), len(cand)),
         "median_candidates": statistics.median(sizes) if sizes else None,
         "edits": len(edits),

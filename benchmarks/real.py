@@ -241,8 +241,9 @@ def report(res: dict, command: str) -> str:
         "",
         res["config"],
         "",
-        "| text | docs | words | subs | cand. recall | median cands | edits | edit P | edit R | residual | words/s |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| text | docs | words | subs | cand. recall | joint cand. recall | median cands | edits | edit P | edit R "
+        "| residual | words/s |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for key, label in ROWS + tuple((k, k[4:]) for k in res if k.startswith("doc:")):
         m = res.get(key)
@@ -250,10 +251,16 @@ def report(res: dict, command: str) -> str:
             continue
         lines.append(
             f"| {label} | {m['docs']} | {m['words']:,} | {m['subs']:,} | {_pct(m['candidate_recall'])} | "
-            f"{_num(m['median_candidates'], 'g')} | {m['edits']:,} | {_pct(m['edit_precision'])} | "
+            f"{_pct(m['joint_candidate_recall'])} | {_num(m['median_candidates'], 'g')} | {m['edits']:,} | "
+            f"{_pct(m['edit_precision'])} | "
             f"{_pct(m['edit_recall'])} | {_num(m['residual'])} | {_num(m['words_per_second'], ',.0f')} |"
         )
     lines += [
+        "",
+        "cand. recall: the true original is a candidate of one span over the substitution "
+        "(yardstick.candidate_recall); joint cand. recall: the spans around it can restore it "
+        "together, as the decoder chooses a region's spans jointly (yardstick.joint_candidate_recall; "
+        "a block of adjacent substitutions no single span covers counts only here).",
         "",
         "Clean side (original SpinBot dev paragraphs, clean Wikipedia; every edit is false):",
         "",

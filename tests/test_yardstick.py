@@ -1,0 +1,51 @@
+"""The benchmarks' candidate-recall yardsticks (benchmarks/yardstick.py) on hand-made spans."""
+
+from __future__ import annotations
+
+from spinner import Substitution  # benchmarks/ (pythonpath in pyproject.toml)
+from yardstick import candidate_recall, joint_candidate_recall
+
+SPUN = "The phase on-screen character area unit here."
+# "stage actor" was spun word by word into "phase on-screen character"; "are" into "area unit"
+
+
+def sub(spun: str, original: str, kind: str = "seed") -> Substitution:
+    a = SPUN.index(spun)
+    return Substitution(a, a + len(spun), spun, original, a, a + len(original), kind)
+
+
+def span(spun: str, *options: str) -> tuple[int, int, str, list[str]]:
+    a = SPUN.index(spun)
+    return (a, a + len(spun), spun, list(options))
+
+
+BLOCK = sub("phase on-screen character", "stage actor")  # the alignment's one differing block
+ARE = sub("area unit", "are")
+
+
+def test_a_block_two_spans_restore_together_counts_only_jointly():
+    cands = [span("phase", "stage", "step"), span("on-screen character", "actor", "role"), span("area unit", "are")]
+    assert [hit for hit, _, _ in candidate_recall(SPUN, [BLOCK, ARE], cands)] == [False, True]
+    assert joint_candidate_recall(SPUN, [BLOCK, ARE], cands) == [True, True]
+
+
+def test_joint_recall_needs_every_part_of_the_block():
+    cands = [span("phase", "step"), span("on-screen character", "actor"), span("area unit", "are")]
+    assert joint_candidate_recall(SPUN, [BLOCK, ARE], cands) == [False, True]
+    assert joint_candidate_recall(SPUN, [BLOCK, ARE], cands[1:]) == [False, True]
+
+
+def test_overlapping_spans_are_not_combined():
+    # "phase on-screen" and "on-screen character" overlap: one of them, not both
+    cands = [span("phase on-screen", "stage"), span("on-screen character", "actor")]
+    assert joint_candidate_recall(SPUN, [BLOCK], cands) == [False]
+    cands.append(span("phase", "stage"))
+    assert joint_candidate_recall(SPUN, [BLOCK], cands) == [True]
+
+
+def test_order_and_article_fixes_follow_candidate_recall():
+    article = Substitution(0, 0, "", "", 0, 0, "article")
+    cands = [span("area unit", "are")]
+    subs = [ARE, article, BLOCK]  # not sorted, with an a/an fix that neither counts
+    assert joint_candidate_recall(SPUN, subs, cands) == [True, False]
+    assert len(candidate_recall(SPUN, subs, cands)) == 2
