@@ -192,3 +192,33 @@ def test_a_capitalized_artifact_mid_sentence_is_restored_by_its_artifact_row(tex
     assert edit.after == "who"
     table, _, rest = edit.source.partition(":")
     assert table == "curated.tsv" and rest.endswith("(artifact)")
+
+
+def test_contractions_table_rebuilds_identically(tmp_path):
+    """The committed contractions table is what scripts/build_contractions_table.py makes
+    of its own list (and of curated.tsv, whose pairs it leaves out)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    out = tmp_path / "contractions.tsv"
+    script = root / "scripts" / "build_contractions_table.py"
+    subprocess.run([sys.executable, str(script), "--out", str(out)], check=True, capture_output=True)
+    assert out.read_bytes() == (root / "data" / "synonym_maps" / "contractions.tsv").read_bytes()
+
+
+@pytest.mark.parametrize(
+    "text, spun, original",
+    [
+        ("That's where the logs are kept.", "That's", "that is"),
+        ("They said there's a newer release.", "there's", "there is"),
+        ("You do not need a key for it.", "do not", "don't"),
+        ("Then I am able to read it.", "I am", "I'm"),
+        ("Then I'll read it.", "I'll", "I will"),
+    ],
+)
+def test_contractions_are_offered_both_ways(restorer, text, spun, original):
+    # the seed family writes contractions for long forms and long forms for contractions;
+    # the pronoun "I" mid-sentence is no name
+    assert original in candidates_for(restorer, text, spun)

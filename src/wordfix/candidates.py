@@ -412,7 +412,17 @@ def _doc_phrases_ok(row: Row, doc_words: list[str], cache: dict) -> bool:
 
 
 def _is_name_like(units: list[Unit], seq: list[int], m: Match) -> bool:
-    return any(units[seq[k]].text[:1].isupper() for k in range(m.start, m.end))
+    """A capital letter mid-sentence: a name, unless it is only the pronoun "I" in a longer
+    span or a contraction of it ("I am", "I'll"; "I" alone stays artifact-only: the
+    thesaurus lists it for "one" and "iodine")."""
+    texts = [units[seq[k]].text for k in range(m.start, m.end)]
+    if texts == ["I"]:
+        return True
+    return any(t[:1].isupper() and not _pronoun_i(t) for t in texts)
+
+
+def _pronoun_i(t: str) -> bool:
+    return t == "I" or t[:2] in ("I'", "I’")
 
 
 def _inside_name(units: list[Unit], seq: list[int], m: Match) -> bool:
