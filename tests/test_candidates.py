@@ -222,3 +222,33 @@ def test_contractions_are_offered_both_ways(restorer, text, spun, original):
     # the seed family writes contractions for long forms and long forms for contractions;
     # the pronoun "I" mid-sentence is no name
     assert original in candidates_for(restorer, text, spun)
+
+
+def test_numbers_table_rebuilds_identically(tmp_path):
+    """The committed numbers table is what scripts/build_numbers_table.py makes."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    out = tmp_path / "numbers.tsv"
+    script = root / "scripts" / "build_numbers_table.py"
+    subprocess.run([sys.executable, str(script), "--out", str(out)], check=True, capture_output=True)
+    assert out.read_bytes() == (root / "data" / "synonym_maps" / "numbers.tsv").read_bytes()
+
+
+@pytest.mark.parametrize(
+    "text, spun, original",
+    [
+        ("We waited twenty-two days for the part.", "twenty-two", "22"),
+        ("About one hundred people came.", "one hundred", "100"),
+        ("It was built in the seventeenth century.", "seventeenth", "17th"),
+    ],
+)
+def test_spelled_out_numbers_offer_their_digits(restorer, text, spun, original):
+    assert original in candidates_for(restorer, text, spun)
+
+
+def test_a_clean_spelled_out_number_stays():
+    text = "We waited twenty-two days for the part, and about one hundred people came to the opening."
+    assert wordfix.restore(text, assume_spun=True).text == text
