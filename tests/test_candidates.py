@@ -166,7 +166,7 @@ def test_cut_is_relative_to_the_best_candidate():
 )
 def test_an_article_before_a_plural_marks_the_span(restorer, text, marked):
     """mark_agreement: the spans read as an article and one word right before a plural noun."""
-    units, seq, spans = restorer._spans(text)
+    _doc, spans = restorer._spans(text)
     got = [s.text for s in spans if s.agreement]
     assert got == marked
     if marked:

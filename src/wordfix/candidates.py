@@ -20,6 +20,7 @@ from .score import lm_words
 from .tokenize import Unit, word_keys
 
 if TYPE_CHECKING:
+    from .document import Document
     from .tables import Row, TableIndex
 
 _VOWEL_SOUND_EXCEPTIONS_AN = ("hour", "honest", "honor", "honour", "heir", "herb")
@@ -273,7 +274,7 @@ def plural_only(word: str, index) -> bool:
     return not any(r.pos == "noun" for r in index.get((word,)) or ())
 
 
-def mark_agreement(spans: list[Span], units: list[Unit], seq: list[int], index) -> None:
+def mark_agreement(spans: list[Span], doc: Document, index) -> None:
     """Set ``span.agreement`` where the span is an article and one word ("a similar",
     "an equivalent") right before a plural noun in the same sentence: read as it is the
     text breaks number agreement, which a 3-gram model does not notice ("similar goals"
@@ -281,6 +282,7 @@ def mark_agreement(spans: list[Span], units: list[Unit], seq: list[int], index) 
     seed family writes it whenever it swaps "the same", "the other" before a plural.
     A plural used as a modifier ("an equivalent sports car") is marked too: the factor
     is evidence for the language model's side of the scale, not a decision."""
+    units, seq = doc.units, doc.seq
     n = len(seq)
     for s in spans:
         if s.end - s.start != 2 or s.end >= n:
@@ -299,8 +301,7 @@ def mends_agreement(s: Span, c: Candidate) -> float:
 
 def build_spans(
     matches: list[Match],
-    units: list[Unit],
-    seq: list[int],
+    doc: Document,
     generator: CandidateGenerator,
     protected: set[int] | None = None,
 ) -> list[Span]:
@@ -309,6 +310,7 @@ def build_spans(
     Positions in ``protected`` are never part of a span; a capitalized word in the
     middle of a sentence is taken for a name and only artifact rows apply to it.
     """
+    units, seq = doc.units, doc.seq
     lowers = [units[i].lower for i in seq]
     ctx_cache: dict = {}
     grouped: dict[tuple[int, int], dict[str, Candidate]] = {}

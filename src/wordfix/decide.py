@@ -21,9 +21,13 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 from operator import is_
+from typing import TYPE_CHECKING
 
 from .candidates import Candidate, Span, mends_agreement
 from .score import ContextScorer, State
+
+if TYPE_CHECKING:
+    from .document import Document
 
 LAM_MAX = 0.9
 LOWER_START = 4.0  # a sentence starting in lower case: the spinner swapped its first words
@@ -45,7 +49,7 @@ class Decision:
 Choice = tuple[int, int, "Candidate | None"]
 
 
-def sentence_start_factors(spans: list[Span], units, seq) -> None:
+def sentence_start_factors(spans: list[Span], doc: Document) -> None:
     """Adjust the spin rate of spans at sentence starts.
 
     The spinner writes its replacements in lower case, also at the start of a
@@ -53,6 +57,7 @@ def sentence_start_factors(spans: list[Span], units, seq) -> None:
     capitalized. In a document whose sentences normally start with a capital, a
     lower-case start is strong evidence of a swap and a capital start evidence against.
     """
+    units, seq = doc.units, doc.seq
     starts = [units[i].text for i in seq if units[i].is_word and units[i].sent_start and units[i].text[:1].isalpha()]
     if len(starts) < 3 or sum(w[:1].isupper() for w in starts) < 0.5 * len(starts):
         return

@@ -13,11 +13,14 @@ in batches, which is what keeps an article to seconds rather than minutes on a C
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .candidates import Candidate, Span
 from .decide import Decision, alone_scores, prune, softmax
 from .score import ContextScorer
-from .tokenize import Unit
+
+if TYPE_CHECKING:
+    from .document import Document
 
 CERTAIN = 0.9  # a group whose best option the 3-gram model gives this much is left alone
 MAX_OPTIONS = 2  # candidates per group given to the model (the 3-gram model's best)
@@ -45,9 +48,7 @@ def _groups(spans: list[Span]) -> list[_Group]:
 
 
 def rescore(
-    text: str,
-    units: list[Unit],
-    seq: list[int],
+    doc: Document,
     scorer: ContextScorer,
     spans: list[Span],
     decisions: list[Decision],
@@ -75,9 +76,9 @@ def rescore(
         for k in decided_here:
             del out[k]
         options = _options(g)
-        prefix, suffix, sent_start = _context(text, units, seq, scorer, g, context_state)
+        prefix, suffix, sent_start = _context(doc, scorer, g, context_state)
         jobs.append((g, options, len(texts)))
-        texts.extend(prefix + _option_text(text, units, seq, g, s, c, sent_start) + suffix for s, c, _ in options)
+        texts.extend(prefix + _option_text(doc, g, s, c, sent_start) + suffix for s, c, _ in options)
     if not texts:
         return decisions
     scores = lm.score(texts, batch_size=BATCH)
@@ -114,14 +115,12 @@ def _best_alone(s: Span) -> float:
     return max(softmax(alone_scores(s))) if s.gains else 0.0
 
 
-def _units_text(text: str, units: list[Unit], seq: list[int], a: int, b: int) -> str:
-    return text[units[seq[a]].start : units[seq[b - 1]].end]
-
-
-def _option_text(text, units, seq, g: _Group, s: Span | None, c: Candidate | None, sent_start: bool) -> str:
+def _option_text(doc: Document, g: _Group, s: Span | None, c: Candidate | None, sent_start: bool) -> str:
     """The group's text with the span replaced by the candidate (or as it is)."""
+    text, units, seq = doc.text, doc.units, doc.seq
     if s is None:
-        return _units_text(text, units, seq, g.start, g.end)
+        a, b = doc.chars(g.start, g.end)
+        return text[a:b]
     parts = []
     if s.start > g.start:
         parts.append(text[units[seq[g.start]].start : units[seq[s.start]].start])
@@ -135,8 +134,9 @@ def _option_text(text, units, seq, g: _Group, s: Span | None, c: Candidate | Non
     return "".join(parts)
 
 
-def _apply(text: str, units, seq, a_char: int, b_char: int, decided: dict[tuple[int, int], Decision]) -> str:
+def _apply(doc: Document, a_char: int, b_char: int, decided: dict[tuple[int, int], Decision]) -> str:
     """Text between two character offsets with the decided replacements applied."""
+    text, units, seq = doc.text, doc.units, doc.seq
     parts, pos = [], a_char
     for (s0, s1), d in sorted(decided.items()):
         cs, ce = units[seq[s0]].start, units[seq[s1 - 1]].end
@@ -152,7 +152,7 @@ def _apply(text: str, units, seq, a_char: int, b_char: int, decided: dict[tuple[
     return "".join(parts)
 
 
-def _context(text, units, seq, scorer: ContextScorer, g: _Group, decided) -> tuple[str, str, bool]:
+def _context(doc: Document, scorer: ContextScorer, g: _Group, decided) -> tuple[str, str, bool]:
     """(prefix, suffix, whether the group starts its sentence): up to PREFIX_WORDS words
     before the group (crossing at most one sentence start) and SUFFIX_WORDS after it
     (within its sentence), with the decided replacements applied."""
@@ -168,7 +168,8 @@ def _context(text, units, seq, scorer: ContextScorer, g: _Group, decided) -> tup
     while b < scorer.n and not scorer.bos[b] and words < SUFFIX_WORDS:
         words += scorer.lmw[b] is not None
         b += 1
-    g_char, h_char = units[seq[g.start]].start, units[seq[g.end - 1]].end
-    prefix = _apply(text, units, seq, units[seq[a]].start, g_char, decided) if a < g.start else ""
-    suffix = _apply(text, units, seq, h_char, units[seq[b - 1]].end, decided) if b > g.end else ""
+    units, seq = doc.units, doc.seq
+    g_char, h_char = doc.chars(g.start, g.end)
+    prefix = _apply(doc, units[seq[a]].start, g_char, decided) if a < g.start else ""
+    suffix = _apply(doc, h_char, units[seq[b - 1]].end, decided) if b > g.end else ""
     return prefix, suffix, scorer.bos[g.start]

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from .candidates import Candidate, CandidateGenerator, Span, build_spans, mark_agreement, shortlisted
 from .config import FORMATS, Config
 from .decide import Decision, decide, sentence_start_factors
+from .document import Document, read
 from .evidence import (
     FAMILY_FLOOR,
     SpinEstimate,
@@ -26,11 +27,11 @@ from .evidence import (
     keep_families,
     span_log_ratios,
 )
-from .match import content_sequence, find_matches
+from .match import find_matches
 from .rescore import rescore
 from .restoration import Alternative, Detection, Edit, Restoration, SpanEvidence, apply_edits
 from .score import ContextScorer
-from .tokenize import Unit, tokenize, word_keys
+from .tokenize import tokenize, word_keys
 
 if TYPE_CHECKING:
     from .tables import TableIndex
@@ -196,28 +197,28 @@ class Restorer:
         if not text:
             return Detection(0.0, 0.0, 0.0, 0, (), "empty text", self.config.detect_threshold)
         with _gc_paused():
-            parts: list[tuple[int, SpinEstimate | None, list, int, list[Unit], list[int]]] = []
+            parts: list[tuple[int, SpinEstimate | None, list, int, Document]] = []
             for offset, chunk in _chunks(text, self.config.chunk_chars):
-                units, seq, spans = self._spans(chunk)
-                n_words = sum(1 for i in seq if units[i].is_word)
+                doc, spans = self._spans(chunk)
+                n_words = doc.n_words
                 if not spans:
-                    parts.append((n_words, None, [], offset, units, seq))
+                    parts.append((n_words, None, [], offset, doc))
                     continue
-                scorer = ContextScorer(self.lm, units, seq, self.config.length_bonus)
-                sentence_start_factors(spans, units, seq)
+                scorer = ContextScorer(self.lm, doc, self.config.length_bonus)
+                sentence_start_factors(spans, doc)
                 stride = max(1, -(-len(spans) // EVIDENCE_SPANS))
                 sample = spans[::stride]
                 if self.config.max_candidates > SCREEN_CANDIDATES:  # judged as restore judges it
                     sample = _screen_spans(sample)
                 log_ratios = span_log_ratios(scorer, sample, self.config.lm_weight)
                 est = estimate(log_ratios, (self.config.spin_prior, self.config.learned_spin_prior), n_words)
-                parts.append((n_words, est, log_ratios, offset, units, seq))
+                parts.append((n_words, est, log_ratios, offset, doc))
         total = sum(p[0] for p in parts) or 1
         prob = sum(n * (e.probability if e else 0.0) for n, e, *_ in parts) / total
         rate = sum(n * (e.rate if e else 0.0) for n, e, *_ in parts) / total
         share = sum(n * (e.learned_share if e else 0.0) for n, e, *_ in parts) / total
         evidence = []
-        for _, part, log_ratios, offset, units, seq in parts:
+        for _, part, log_ratios, offset, doc in parts:
             if part is None:
                 continue
             fa, fb = family_factors(part.learned_share)
@@ -225,7 +226,7 @@ class Restorer:
                 lr = math.log(max(1e-300, fa * math.exp(la) + fb * math.exp(lb)))
                 if lr <= 0:
                     continue
-                a, b = units[seq[s.start]].start, units[seq[s.end - 1]].end
+                a, b = doc.chars(s.start, s.end)
                 evidence.append(SpanEvidence(a + offset, b + offset, s.text, best_candidate(s).text, round(lr, 3)))
         evidence.sort(key=lambda e: -e.log_ratio)
         reasons = [e.reason for _, e, *_ in parts if e is not None] or ["no spans any table lists"]
@@ -250,33 +251,32 @@ class Restorer:
         text = check_text(text)
         out = []
         for offset, chunk in _chunks(text, self.config.chunk_chars):
-            units, seq, spans = self._spans(chunk)
+            doc, spans = self._spans(chunk)
             for s in spans:
-                a, b = units[seq[s.start]].start, units[seq[s.end - 1]].end
+                a, b = doc.chars(s.start, s.end)
                 out.append((a + offset, b + offset, chunk[a:b], [c.text for c in s.candidates]))
         return out
 
-    def _spans(self, text: str, protected: Sequence[tuple[int, int]] = ()) -> tuple[list[Unit], list[int], list]:
-        """Stages 1-3: the units of the text, its non-space sequence, and the spans with
-        their candidate originals."""
-        units = tokenize(text)
-        seq, breaks = content_sequence(units)
-        matches = find_matches(units, seq, breaks, self.index)
-        positions = self._protected_positions(units, seq)
+    def _spans(self, text: str, protected: Sequence[tuple[int, int]] = ()) -> tuple[Document, list[Span]]:
+        """Stages 1-3: the text read into a Document, and the spans with their candidate
+        originals."""
+        doc = read(text)
+        matches = find_matches(doc, self.index)
+        positions = self._protected_positions(doc)
         if protected:
-            positions |= _positions_in(units, seq, protected)
-        spans = build_spans(matches, units, seq, self.generator, positions)
-        mark_agreement(spans, units, seq, self.index)
-        return units, seq, spans
+            positions |= _positions_in(doc, protected)
+        spans = build_spans(matches, doc, self.generator, positions)
+        mark_agreement(spans, doc, self.index)
+        return doc, spans
 
     def _restore_chunk(self, text: str, protected: Sequence[tuple[int, int]] = ()):
         c = self.config
-        units, seq, spans = self._spans(text, protected)
-        n_words = sum(1 for i in seq if units[i].is_word)
+        doc, spans = self._spans(text, protected)
+        n_words = doc.n_words
         if not spans:
             return [], [], None, n_words, 0
-        scorer = ContextScorer(self.lm, units, seq, c.length_bonus)
-        sentence_start_factors(spans, units, seq)
+        scorer = ContextScorer(self.lm, doc, c.length_bonus)
+        sentence_start_factors(spans, doc)
         # Judge how spun the text is on an even sample of its spans (all of them up to
         # EVIDENCE_SPANS): a long clean text is known to be clean long before the end.
         stride = max(1, -(-len(spans) // EVIDENCE_SPANS))
@@ -304,18 +304,19 @@ class Restorer:
             judge(scorer, [s for s in spans if not s.judged], c.lm_weight)
         decisions = decide(scorer, spans, lam, c.lm_weight, c.beam, c.type_evidence, families)
         if c.scorer == "neural" and not withheld:
-            decisions = rescore(text, units, seq, scorer, spans, decisions, self.neural, c.neural_weight)
+            decisions = rescore(doc, scorer, spans, decisions, self.neural, c.neural_weight)
         # judged on the confidence an edit reports (rounded), so min_confidence=1.0 keeps the 1.0s
-        edits = [e for e in (self._edit(d, units, seq, text) for d in decisions) if e.confidence >= c.min_confidence]
+        edits = [e for e in (self._edit(d, doc) for d in decisions) if e.confidence >= c.min_confidence]
         edits = [e for e in edits if e.before != e.after]
         if withheld:
             return [], edits, est, n_words, len(spans)
         return edits, [], est, n_words, len(spans)
 
-    def _protected_positions(self, units: list[Unit], seq: list[int]) -> set[int]:
+    def _protected_positions(self, doc: Document) -> set[int]:
         out: set[int] = set()
         if not self._protected_phrases:
             return out
+        units, seq = doc.units, doc.seq
         lowers = [units[i].lower for i in seq]
         for key in self._protected_phrases:
             n = len(key)
@@ -324,16 +325,18 @@ class Restorer:
                     out.update(range(i, i + n))
         return out
 
-    def _edit(self, d: Decision, units: list[Unit], seq: list[int], text: str) -> Edit:
-        first, last = units[seq[d.span.start]], units[seq[d.span.end - 1]]
-        before = text[first.start : last.end]
-        after = recase(d.candidate, before, units, seq, d.span.start, d.span.end)
+    def _edit(self, d: Decision, doc: Document) -> Edit:
+        start, end = doc.chars(d.span.start, d.span.end)
+        before = doc.text[start:end]
+        after = recase(d.candidate, before, doc, d.span.start, d.span.end)
         alts = tuple(Alternative(before if src == "keep" else t, round(p, 4), src) for t, p, src in d.alternatives)
-        return Edit(first.start, last.end, before, after, round(d.confidence, 4), d.candidate.source, alts)
+        return Edit(start, end, before, after, round(d.confidence, 4), d.candidate.source, alts)
 
 
-def recase(c: Candidate, before: str, units: list[Unit], seq: list[int], a: int, b: int) -> str:
-    """Give the replacement the case the original most likely had."""
+def recase(c: Candidate, before: str, doc: Document, a: int, b: int) -> str:
+    """Give the replacement (positions ``a`` to ``b`` of ``doc.seq``, spelled ``before``
+    in the text) the case the original most likely had."""
+    units, seq = doc.units, doc.seq
     after = c.text
     letters = [ch for ch in before if ch.isalpha()]
     if len(letters) > 1 and all(ch.isupper() for ch in letters):
@@ -376,8 +379,9 @@ def _gc_paused():
                 gc.enable()
 
 
-def _positions_in(units: list[Unit], seq: list[int], ranges: Sequence[tuple[int, int]]) -> set[int]:
-    """Positions in ``seq`` whose unit overlaps one of the sorted character ranges."""
+def _positions_in(doc: Document, ranges: Sequence[tuple[int, int]]) -> set[int]:
+    """Positions in ``doc.seq`` whose unit overlaps one of the sorted character ranges."""
+    units, seq = doc.units, doc.seq
     out: set[int] = set()
     j = 0
     for k, i in enumerate(seq):

@@ -10,9 +10,13 @@ are compared on the same context and no length bias creeps in.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from .language_model import BOS, EOS, lm_word
-from .tokenize import WORD, Unit
+from .tokenize import WORD
+
+if TYPE_CHECKING:
+    from .document import Document
 
 State = tuple[str, str]  # (previous word, the one before)
 
@@ -25,8 +29,9 @@ def lm_words(words: Sequence[str]) -> tuple[str, ...]:
 class ContextScorer:
     """Scores hypotheses over one document's unit sequence with an n-gram model."""
 
-    def __init__(self, lm, units: list[Unit], seq: list[int], length_bonus: float = 0.0):
+    def __init__(self, lm, doc: Document, length_bonus: float):
         self.lm = lm
+        units, seq = doc.units, doc.seq
         self.length_bonus = length_bonus
         self.n = len(seq)
         self.lmw: list[str | None] = []
