@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from .language_model import lm_word
+from .language_model import LanguageModel, lm_word
 from .match import Match
 from .morphology import inflect_phrase
 from .score import lm_words
@@ -92,7 +92,7 @@ class CandidateGenerator:
     per (key, part of speech, tag) and reused across spans and documents.
     """
 
-    def __init__(self, index: TableIndex, lm, max_candidates: int = 10, cache_size: int = 200_000):
+    def __init__(self, index: TableIndex, lm: LanguageModel, max_candidates: int, cache_size: int = 200_000):
         self.index = index
         self.lm = lm
         self.max_candidates = max_candidates

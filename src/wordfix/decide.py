@@ -177,7 +177,7 @@ def decode_region(
         starts.setdefault(s.start, []).append(s)
     # beams[k]: state -> (score, back pointer (k_prev, state_prev, choice))
     beams: list[dict[State, tuple[float, tuple | None]]] = [{} for _ in range(rb - ra + 1)]
-    memo, logp, bonus = scorer.lm.memo, scorer.lm.logp, scorer.length_bonus
+    memo, logp, bonus = scorer.lm.cached, scorer.lm.logp, scorer.length_bonus
     beams[0][scorer.history(ra)] = (0.0, None)
     for p in range(ra, rb):
         cur = beams[p - ra]

@@ -69,7 +69,7 @@ def span_log_ratios(
     # The candidate loop is the hot spot of a restore: ``emit`` and ``tail`` are inlined
     # there (same operations in the same order, so the same floats). Every candidate of a
     # span shares the history and the words that follow the span.
-    memo, logp, bonus = scorer.lm.memo, scorer.lm.logp, scorer.length_bonus
+    memo, logp, bonus = scorer.lm.cached, scorer.lm.logp, scorer.length_bonus
     n, bos, follow = scorer.n, scorer.bos, scorer.follow
     for s in spans:
         hist = scorer.history(s.start)

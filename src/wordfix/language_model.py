@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
+from typing import Protocol
 
 LN_BASE = math.log(1.0001)  # pocketsphinx reports log probabilities in base 1.0001
 OOV_LOGP = -19.0  # log P of a word neither model has seen (rarer than the web list's rarest)
@@ -25,6 +27,36 @@ NUM = "<num>"  # a number written in digits; unknown to the model as history too
 NUM_LOGP = -6.0
 
 
+Ngram = tuple[str, str, str]  # (word, previous word, the one before); "" where there is none
+
+
+class LanguageModel(Protocol):
+    """What scoring wordings in context needs of a word-level model (``score.ContextScorer``,
+    ``candidates.CandidateGenerator``, ``spintax.choose``); ``NgramLM`` is one."""
+
+    def logp(self, w: str, h1: str, h2: str) -> float:
+        """Natural-log P(w | h2 h1) (``h2``/``h1`` "" where the history is shorter)."""
+        ...
+
+    def known(self, w: str) -> bool:
+        """Whether the word has a probability of its own (else it is scored as unknown)."""
+        ...
+
+    # The log probabilities worked out so far, by (w, h1, h2), as ``logp`` gives them (may be
+    # empty, or forget): the hot loops of scoring read it first and call ``logp`` on a miss,
+    # which keeps a hit to one dict lookup. Read-only for everyone but the model.
+    @property
+    def cached(self) -> Mapping[Ngram, float]: ...
+
+
+class TextScorer(Protocol):
+    """What rescoring needs of a neural model (``neural.NeuralLM``): whole texts scored."""
+
+    def score(self, texts: Sequence[str], batch_size: int = 16) -> list[float]:
+        """Each text's natural-log probability."""
+        ...
+
+
 def lm_word(lower: str) -> str:
     """The model's spelling of a normalized word unit (a number in digits is "<num>":
     spelling it out would make "Note 1" read as "twenty one")."""
@@ -32,8 +64,11 @@ def lm_word(lower: str) -> str:
     return NUM if _DIGITS.match(w) else w
 
 
+MEMO_SIZE = 500_000  # n-grams an NgramLM remembers (then it starts again)
+
+
 class NgramLM:
-    """A 3-gram model with a memo of the n-grams it has been asked for."""
+    """A 3-gram model with a memo of the n-grams it has been asked for (a ``LanguageModel``)."""
 
     order = 3
 
@@ -43,13 +78,18 @@ class NgramLM:
         if path is None:
             path = pocketsphinx.get_model_path() + "/en-us/en-us.lm.bin"
         self._model = pocketsphinx.NGramModel.readfile(path)
-        self.memo: dict[tuple[str, str, str], float] = {}  # read directly by the hot loops in score.py
+        self._memo: dict[Ngram, float] = {}
         self._web: dict[str, float] | None = None
+
+    @property
+    def cached(self) -> dict[Ngram, float]:
+        """The memo of ``logp`` (see ``LanguageModel.cached``)."""
+        return self._memo
 
     def logp(self, w: str, h1: str, h2: str) -> float:
         """Natural-log P(w | h2 h1); an unknown word gets ``OOV_LOGP``."""
         key = (w, h1, h2)
-        v = self.memo.get(key)
+        v = self._memo.get(key)
         if v is None:
             if w == BOS:
                 v = 0.0
@@ -58,9 +98,9 @@ class NgramLM:
             else:
                 s = self._model.prob([w, h1, h2] if h2 else ([w, h1] if h1 else [w]))
                 v = self.oov_logp(w) if s < -100_000_000 else max(OOV_LOGP, s * LN_BASE)
-            if len(self.memo) > 500_000:
-                self.memo.clear()
-            self.memo[key] = v
+            if len(self._memo) > MEMO_SIZE:
+                self._memo.clear()
+            self._memo[key] = v
         return v
 
     def oov_logp(self, w: str) -> float:

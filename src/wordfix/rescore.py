@@ -21,6 +21,7 @@ from .score import ContextScorer
 
 if TYPE_CHECKING:
     from .document import Document
+    from .language_model import TextScorer
 
 CERTAIN = 0.9  # a group whose best option the 3-gram model gives this much is left alone
 MAX_OPTIONS = 2  # candidates per group given to the model (the 3-gram model's best)
@@ -52,13 +53,13 @@ def rescore(
     scorer: ContextScorer,
     spans: list[Span],
     decisions: list[Decision],
-    lm,
+    lm: TextScorer,
     weight: float,
 ) -> list[Decision]:
     """Decisions after the neural model has judged the uncertain groups again.
 
-    ``spans`` must carry the channel terms ``decide`` set; ``lm`` has
-    ``score(texts, batch_size)`` giving each text's log probability.
+    ``spans`` must carry the channel terms ``decide`` set; ``lm`` scores whole texts
+    (``language_model.TextScorer``: ``neural.NeuralLM``).
     """
     out: dict[tuple[int, int], Decision] = {(d.span.start, d.span.end): d for d in decisions}
     context_state = dict(out)  # every window sees the fast decoder's choices around it

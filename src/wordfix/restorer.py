@@ -34,6 +34,7 @@ from .score import ContextScorer
 from .tokenize import tokenize, word_keys
 
 if TYPE_CHECKING:
+    from .language_model import LanguageModel
     from .tables import TableIndex
 
 
@@ -70,7 +71,7 @@ class Restorer:
             return load_index(paths + list(c.extra_tables))
 
     @cached_property
-    def lm(self):
+    def lm(self) -> LanguageModel:
         from .language_model import default_ngram
 
         return default_ngram()
