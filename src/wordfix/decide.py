@@ -309,24 +309,15 @@ def _alone(span: Span) -> tuple[int, list[tuple[str, float, str]]]:
     return best - 1, [(t, p, src) for (t, src), p in zip(labels, probs, strict=True)]
 
 
-def decide(
-    scorer: ContextScorer,
-    spans: list[Span],
-    lam: float,
-    lm_weight: float,
-    beam: int,
-    type_evidence: bool,
-    families: tuple[float, float],
-) -> list[Decision]:
+def decide(scorer: ContextScorer, spans: list[Span], lm_weight: float, beam: int) -> list[Decision]:
     """Decode every region and return the chosen edits with their confidence.
 
-    Spans alone in their region are decided from the gains ``evidence`` computed
-    (``span.gains``); regions with several spans are decoded jointly. ``families``
-    scales the priors of the thesaurus family and of learned rows (``evidence``).
+    The spans carry their channel terms (``channel``). Spans alone in their region are
+    decided from the gains ``evidence`` computed (``span.gains``); regions with several
+    spans are decoded jointly.
     """
-    if lam <= 1e-6 or not spans:
+    if not spans:
         return []
-    channel(spans, lam, type_evidence, families)
     out: list[Decision] = []
     for ra, rb, group in regions(prune(spans), scorer):
         if len(group) == 1:

@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .candidates import Candidate, CandidateGenerator, Span, build_spans, mark_agreement, shortlisted
 from .config import FORMATS, Config
-from .decide import Decision, decide, sentence_start_factors
+from .decide import Decision, channel, decide, sentence_start_factors
 from .document import Document, read
 from .evidence import (
     FAMILY_FLOOR,
@@ -178,13 +178,14 @@ class Restorer:
                 for a, b in protected
                 if a < offset + len(chunk) and b > offset
             ]
-            ch_edits, ch_withheld, est, n_words, n_spans = self._restore_chunk(chunk, prot)
-            edits.extend(_shift(e, offset) for e in ch_edits)
-            withheld.extend(_shift(e, offset) for e in ch_withheld)
+            piece = self._restore_chunk(chunk, prot)
+            est, n_words = piece.estimate, piece.words
+            edits.extend(_shift(e, offset) for e in piece.edits)
+            withheld.extend(_shift(e, offset) for e in piece.withheld)
             scores.append((n_words, est.probability if est else 0.0, est.rate if est else 0.0))
             reasons.append(est.reason if est else "no spans any table lists")
             stats["words"] += n_words
-            stats["spans"] += n_spans
+            stats["spans"] += piece.spans
         total = sum(n for n, _, _ in scores) or 1
         spin = sum(n * p for n, p, _ in scores) / total
         stats["spin_rate"] = round(sum(n * p * r for n, p, r in scores) / total, 4)
@@ -205,15 +206,8 @@ class Restorer:
                 if not spans:
                     parts.append((n_words, None, [], offset, doc))
                     continue
-                scorer = ContextScorer(self.lm, doc, self.config.length_bonus)
-                sentence_start_factors(spans, doc)
-                stride = max(1, -(-len(spans) // EVIDENCE_SPANS))
-                sample = spans[::stride]
-                if self.config.max_candidates > SCREEN_CANDIDATES:  # judged as restore judges it
-                    sample = _screen_spans(sample)
-                log_ratios = span_log_ratios(scorer, sample, self.config.lm_weight)
-                est = estimate(log_ratios, (self.config.spin_prior, self.config.learned_spin_prior), n_words)
-                parts.append((n_words, est, log_ratios, offset, doc))
+                screen = self._judge_sample(doc, spans, n_words).gate  # judged as restore judges it
+                parts.append((n_words, screen.estimate, screen.log_ratios, offset, doc))
         total = sum(p[0] for p in parts) or 1
         prob = sum(n * (e.probability if e else 0.0) for n, e, *_ in parts) / total
         rate = sum(n * (e.rate if e else 0.0) for n, e, *_ in parts) / total
@@ -270,48 +264,71 @@ class Restorer:
         mark_agreement(spans, doc, self.index)
         return doc, spans
 
-    def _restore_chunk(self, text: str, protected: Sequence[tuple[int, int]] = ()):
+    def _restore_chunk(self, text: str, protected: Sequence[tuple[int, int]] = ()) -> _Piece:
+        """The pipeline on one piece of text, stage by stage. The stages annotate the spans
+        they are given (``lam_factor``, ``gains``, ``keep`` and ``chan``: see ``Span``) and
+        return what they find."""
         c = self.config
-        doc, spans = self._spans(text, protected)
+        doc, spans = self._spans(text, protected)  # 1-3: tokenize, match tables, candidates
         n_words = doc.n_words
         if not spans:
-            return [], [], None, n_words, 0
+            return _Piece([], [], None, n_words, 0)
+        sample = self._judge_sample(doc, spans, n_words)  # 4a: the gate, on an even sample
+        if sample.screen is not None and sample.screen.probability < WITHHELD_FROM and not c.assume_spun:
+            return _Piece([], [], sample.screen.estimate, n_words, len(spans))  # clearly clean: done
+        spin = self._spin(sample, n_words)  # 4b: the spin rate the decoder works at
+        if not spin.rate:
+            return _Piece([], [], spin.estimate, n_words, len(spans))
+        # the family the document is not spun by (weight at the floor) offers nothing more
+        spans = keep_families(spans, spin.families, FAMILY_FLOOR / (1 - FAMILY_FLOOR) + 1e-9)
+        if sample.stride > 1:  # 4c: every candidate the sample left out, scored in context
+            judge(sample.scorer, [s for s in spans if not s.judged], c.lm_weight)
+        channel(spans, spin.rate, c.type_evidence, spin.families)  # 5a: the channel terms of each span
+        decisions = decide(sample.scorer, spans, c.lm_weight, c.beam)  # 5b: decode
+        if c.scorer == "neural" and not spin.withheld:  # 5c: the uncertain ones again
+            decisions = rescore(doc, sample.scorer, spans, decisions, self.neural, c.neural_weight)
+        edits = self._edits(decisions, doc)  # 6: the edits, recased
+        if spin.withheld:
+            return _Piece([], edits, spin.estimate, n_words, len(spans))
+        return _Piece(edits, [], spin.estimate, n_words, len(spans))
+
+    def _judge_sample(self, doc: Document, spans: list[Span], n_words: int) -> _Sample:
+        """Stage 4a, for ``restore`` and ``detect`` alike: how spun the text is, judged on
+        an even sample of its spans (all of them up to EVIDENCE_SPANS: a long clean text
+        is known to be clean long before the end) and on each span's top candidates
+        (``_screen``: clearly clean text stops there, before the long lists are read)."""
+        c = self.config
         scorer = ContextScorer(self.lm, doc, c.length_bonus)
         sentence_start_factors(spans, doc)
-        # Judge how spun the text is on an even sample of its spans (all of them up to
-        # EVIDENCE_SPANS): a long clean text is known to be clean long before the end.
         stride = max(1, -(-len(spans) // EVIDENCE_SPANS))
         sample = spans[::stride]
-        priors = (c.spin_prior, c.learned_spin_prior)
-        # The gate is judged on each span's top candidates (``_screen``); clearly clean text
-        # stops there, before the long candidate lists are read at all.
-        screen = _screen(scorer, sample, c, priors, n_words)
-        if screen is not None and screen.probability < WITHHELD_FROM and not c.assume_spun:
-            return [], [], screen.estimate, n_words, len(spans)
-        log_ratios = span_log_ratios(scorer, sample, c.lm_weight, _screened_gains(screen))
-        est = estimate(log_ratios, priors, n_words)
-        gate = screen.estimate if screen is not None else est
+        screen = _screen(scorer, sample, c, self._priors, n_words)
+        return _Sample(scorer, sample, stride, screen, n_words, c.lm_weight, self._priors)
+
+    @property
+    def _priors(self) -> tuple[float, float]:
+        return self.config.spin_prior, self.config.learned_spin_prior
+
+    def _spin(self, sample: _Sample, n_words: int) -> _Spin:
+        """Stage 4b: the spin estimate on every candidate of the sample, the gate's verdict
+        (the screen's, when there is one) and the rate the decoder works at."""
+        c = self.config
+        log_ratios = span_log_ratios(sample.scorer, sample.spans, c.lm_weight, _screened_gains(sample.screen))
+        est = estimate(log_ratios, self._priors, n_words)
+        gate = sample.screen.estimate if sample.screen is not None else est
         lam = est.rate if gate.probability >= c.min_spin or c.assume_spun else 0.0
         withheld = not lam and gate.probability >= WITHHELD_FROM
         if withheld:  # what the gate holds back, so that nothing is withheld in silence
             lam = est.rate
         est = replace(est, probability=gate.probability, learned_share=gate.learned_share, reason=gate.reason)
-        if not lam:
-            return [], [], est, n_words, len(spans)
-        families = family_factors(est.learned_share)
-        # the family the document is not spun by (weight at the floor) offers nothing more
-        spans = keep_families(spans, families, FAMILY_FLOOR / (1 - FAMILY_FLOOR) + 1e-9)
-        if stride > 1:
-            judge(scorer, [s for s in spans if not s.judged], c.lm_weight)
-        decisions = decide(scorer, spans, lam, c.lm_weight, c.beam, c.type_evidence, families)
-        if c.scorer == "neural" and not withheld:
-            decisions = rescore(doc, scorer, spans, decisions, self.neural, c.neural_weight)
-        # judged on the confidence an edit reports (rounded), so min_confidence=1.0 keeps the 1.0s
+        return _Spin(est, lam, withheld, family_factors(est.learned_share))
+
+    def _edits(self, decisions: list[Decision], doc: Document) -> list[Edit]:
+        """Stage 6: the decisions as edits, judged on the confidence an edit reports
+        (rounded, so min_confidence=1.0 keeps the 1.0s); none that changes nothing."""
+        c = self.config
         edits = [e for e in (self._edit(d, doc) for d in decisions) if e.confidence >= c.min_confidence]
-        edits = [e for e in edits if e.before != e.after]
-        if withheld:
-            return [], edits, est, n_words, len(spans)
-        return edits, [], est, n_words, len(spans)
+        return [e for e in edits if e.before != e.after]
 
     def _protected_positions(self, doc: Document) -> set[int]:
         out: set[int] = set()
@@ -451,7 +468,10 @@ SCREEN_CANDIDATES = 10
 
 @dataclass
 class _Screen:
+    """The spin estimate on the top candidates of each span of the sample."""
+
     estimate: SpinEstimate
+    log_ratios: list[tuple[float, float, Span]]
     spans: list[Span]  # the screened copies, with their gains
     originals: list[Span]
 
@@ -460,12 +480,55 @@ class _Screen:
         return self.estimate.probability
 
 
+@dataclass
+class _Sample:
+    """Stage 4a's result: the scorer, the sample of spans the document is judged on, and
+    the screen (None when the candidate lists are no longer than the screen's)."""
+
+    scorer: ContextScorer
+    spans: list[Span]
+    stride: int  # every stride-th span is in the sample
+    screen: _Screen | None
+    n_words: int
+    lm_weight: float
+    priors: tuple[float, float]
+
+    @property
+    def gate(self) -> _Screen:
+        """What the gate reads: the screen, or the sample judged whole when there is none."""
+        if self.screen is not None:
+            return self.screen
+        log_ratios = span_log_ratios(self.scorer, self.spans, self.lm_weight)
+        return _Screen(estimate(log_ratios, self.priors, self.n_words), log_ratios, self.spans, self.spans)
+
+
+@dataclass
+class _Spin:
+    """Stage 4b's result."""
+
+    estimate: SpinEstimate  # with the gate's probability, family share and reason
+    rate: float  # the spin rate λ the decoder works at (0: nothing is decoded)
+    withheld: bool  # below the gate: the edits are listed as withheld, not made
+    families: tuple[float, float]  # prior factors of the two spinner families (family_factors)
+
+
+class _Piece(NamedTuple):
+    """What the pipeline gives for one piece of text."""
+
+    edits: list[Edit]
+    withheld: list[Edit]
+    estimate: SpinEstimate | None  # None: no span any table lists
+    words: int
+    spans: int
+
+
 def _screen(scorer, sample: list, c: Config, priors: tuple[float, float], n_words: int) -> _Screen | None:
     """The spin estimate on the top candidates of each span (None when the lists are no longer)."""
     if c.max_candidates <= SCREEN_CANDIDATES:
         return None
     short = _screen_spans(sample)
-    return _Screen(estimate(span_log_ratios(scorer, short, c.lm_weight), priors, n_words), short, sample)
+    log_ratios = span_log_ratios(scorer, short, c.lm_weight)
+    return _Screen(estimate(log_ratios, priors, n_words), log_ratios, short, sample)
 
 
 def _screen_spans(spans: list[Span]) -> list[Span]:
