@@ -26,16 +26,6 @@ from .language_model import EOS
 from .score import ContextScorer
 
 LAMBDA_GRID = tuple(x / 100 for x in range(10, 71, 5))
-MAX_LOG_R = 6.0  # one span cannot say more than this about the document
-# ... unless an artifact row explains it best: a wording people almost never write where
-# the original belongs ("area unit" for "are", "Associate in Nursing" for "an"); where
-# the model prefers the original that strongly, it is the seed family's signature, and
-# a short pasted paragraph with one or two of them is spun. Measured on the real pairs'
-# paragraphs alone (../shared/data/real-pairs) against clean paragraphs of Wikipedia,
-# the benchmark corpora and the negative cases (the legitimate "an Associate in Nursing
-# degree" reads log R 4.2, the spun ones 7-14): see benchmarks/results-real.md.
-MAX_ARTIFACT_LOG_R = 10.0
-FAMILY_FLOOR = 0.02  # the less likely spinner family keeps at least this weight
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,10 +45,20 @@ class SpinEstimate:
 
 
 def span_log_ratios(
-    scorer: ContextScorer, spans: list[Span], lm_weight: float, known: dict[tuple[int, int], float] | None = None
+    scorer: ContextScorer,
+    spans: list[Span],
+    lm_weight: float,
+    known: dict[tuple[int, int], float] | None,
+    max_log_r: float,
+    max_artifact_log_r: float,
 ) -> list[tuple[float, float, Span]]:
     """log R for each span with its neighbours left as they are, once over the
     candidates of learned rows and once over the others (-inf where a family has none).
+    One span says at most ``max_log_r`` about the document, unless an artifact row
+    explains it best: a wording people almost never write where the original belongs
+    ("area unit" for "are", "Associate in Nursing" for "an"), the seed family's
+    signature, then up to ``max_artifact_log_r`` (the legitimate "an Associate in
+    Nursing degree" reads log R 4.2, the spun ones 7-14: benchmarks/results-real.md).
 
     Also stores each candidate's weighted language-model gain over keeping the span
     in ``span.gains``; the decoder reuses them for spans that stand alone. ``known``:
@@ -114,17 +114,18 @@ def span_log_ratios(
                 continue
             m = max(t)
             v = m + log(sum([exp(x - m) for x in t]))
-            # an artifact row that explains the span best may say more (MAX_ARTIFACT_LOG_R)
-            artifact = v > MAX_LOG_R and k == 0 and fam_a[t.index(m)].artifact
-            lr.append(min(MAX_ARTIFACT_LOG_R if artifact else MAX_LOG_R, v))
+            # an artifact row that explains the span best may say more (max_artifact_log_r)
+            artifact = v > max_log_r and k == 0 and fam_a[t.index(m)].artifact
+            lr.append(min(max_artifact_log_r if artifact else max_log_r, v))
         out.append((lr[0], lr[1], s))
     return out
 
 
 def judge(scorer: ContextScorer, spans: list[Span], lm_weight: float) -> None:
     """Score every candidate of ``spans`` in context (``span.gains``) without judging the
-    document: the spans the evidence sample left out, before they are decided."""
-    span_log_ratios(scorer, spans, lm_weight)
+    document: the spans the evidence sample left out, before they are decided (the caps on
+    log R do not touch the gains)."""
+    span_log_ratios(scorer, spans, lm_weight, None, math.inf, math.inf)
 
 
 def _best_rate(rs: list[float]) -> tuple[float, float]:
@@ -137,7 +138,9 @@ def _best_rate(rs: list[float]) -> tuple[float, float]:
     return best_l, best_ll
 
 
-def estimate(log_ratios: list[tuple[float, float, Span]], priors: tuple[float, float], n_words: int) -> SpinEstimate:
+def estimate(
+    log_ratios: list[tuple[float, float, Span]], priors: tuple[float, float], n_words: int, family_floor: float
+) -> SpinEstimate:
     """Posterior that the document is spun and its spin rate, from the span ratios.
 
     Each word type counts once, with the mean ratio of its occurrences: a changelog
@@ -148,7 +151,8 @@ def estimate(log_ratios: list[tuple[float, float, Span]], priors: tuple[float, f
     ones) and spun by the spinner whose channel was learned from real pairs (SpinBot),
     with prior probabilities ``priors`` = (thesaurus family, learned). Each family is
     judged on the word types it lists, at its own maximum-likelihood rate; the
-    posterior of the two spun hypotheses weighs the families (``learned_share``).
+    posterior of the two spun hypotheses weighs the families (``learned_share``); the less
+    likely family keeps at least ``family_floor``.
     """
     if not log_ratios:
         return SpinEstimate(0.0, 0.0, 0.0, 0, 0, "", "no spans any table lists")
@@ -172,7 +176,7 @@ def estimate(log_ratios: list[tuple[float, float, Span]], priors: tuple[float, f
     z = spun - math.log1p(-pa - pb)
     prob = 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
     d = max(-50.0, min(50.0, log_b - log_a)) if top > -math.inf else -50.0
-    share = min(1 - FAMILY_FLOOR, max(FAMILY_FLOOR, 1.0 / (1.0 + math.exp(-d))))
+    share = min(1 - family_floor, max(family_floor, 1.0 / (1.0 + math.exp(-d))))
     best_l, best_ll = (lam_b, ll_b) if share > 0.5 else (lam_a, ll_a)
     fa, fb = family_factors(share)
     combined = [(math.log(max(1e-300, fa * math.exp(la) + fb * math.exp(lb))), s) for la, lb, s in log_ratios]

@@ -7,7 +7,8 @@ punctuation, so the text is fed to it as lower-case words with sentence boundari
 Words outside its vocabulary are not all equally rare: "litres" and "tinned" are
 common on the web, "conjointly" is not. Their probability comes from the Google web
 unigram counts shipped in the ``wordsegment`` package (Apache-2.0), put on the 3-gram
-model's scale; a word unknown to both gets ``OOV_LOGP``.
+model's scale; a word unknown to both gets ``oov_logp`` (the tuned numbers are
+``Config.oov_logp``, ``web_offset`` and ``num_logp``).
 """
 
 from __future__ import annotations
@@ -19,12 +20,9 @@ from functools import lru_cache
 from typing import Protocol
 
 LN_BASE = math.log(1.0001)  # pocketsphinx reports log probabilities in base 1.0001
-OOV_LOGP = -19.0  # log P of a word neither model has seen (rarer than the web list's rarest)
-WEB_OFFSET = -2.0  # web unigram log P -> 3-gram scale (median gap -1.0) and no context (-1.0)
 BOS, EOS = "<s>", "</s>"
 _DIGITS = re.compile(r"^\d+(?:st|nd|rd|th|s)?$")  # 2, 2024, 11th, 1990s
 NUM = "<num>"  # a number written in digits; unknown to the model as history too
-NUM_LOGP = -6.0
 
 
 Ngram = tuple[str, str, str]  # (word, previous word, the one before); "" where there is none
@@ -72,9 +70,12 @@ class NgramLM:
 
     order = 3
 
-    def __init__(self, path: str | None = None):
+    def __init__(self, path: str | None, oov_logp: float, web_offset: float, num_logp: float):
+        """``oov_logp``: log P of a word neither the 3-gram model nor the web list knows;
+        ``web_offset``: added to a web unigram log P; ``num_logp``: log P of a number."""
         import pocketsphinx
 
+        self.oov, self.web_offset, self.num_logp = oov_logp, web_offset, num_logp
         if path is None:
             path = pocketsphinx.get_model_path() + "/en-us/en-us.lm.bin"
         self._model = pocketsphinx.NGramModel.readfile(path)
@@ -87,17 +88,17 @@ class NgramLM:
         return self._memo
 
     def logp(self, w: str, h1: str, h2: str) -> float:
-        """Natural-log P(w | h2 h1); an unknown word gets ``OOV_LOGP``."""
+        """Natural-log P(w | h2 h1); an unknown word gets ``oov_logp``."""
         key = (w, h1, h2)
         v = self._memo.get(key)
         if v is None:
             if w == BOS:
                 v = 0.0
             elif w == NUM:
-                v = NUM_LOGP  # the speech model has no digits: the same for every context
+                v = self.num_logp  # the speech model has no digits: the same for every context
             else:
                 s = self._model.prob([w, h1, h2] if h2 else ([w, h1] if h1 else [w]))
-                v = self.oov_logp(w) if s < -100_000_000 else max(OOV_LOGP, s * LN_BASE)
+                v = self.oov_logp(w) if s < -100_000_000 else max(self.oov, s * LN_BASE)
             if len(self._memo) > MEMO_SIZE:
                 self._memo.clear()
             self._memo[key] = v
@@ -108,7 +109,7 @@ class NgramLM:
         if self._web is None:
             self._web = web_unigrams()
         v = self._web.get(w.replace(".", "").replace("'", "")) if w else None
-        return OOV_LOGP if v is None else max(OOV_LOGP, v + WEB_OFFSET)
+        return self.oov if v is None else max(self.oov, v + self.web_offset)
 
     def known(self, w: str) -> bool:
         """Whether the word has a probability of its own: in the 3-gram vocabulary or
@@ -120,10 +121,10 @@ class NgramLM:
         return w.replace(".", "").replace("'", "") in self._web
 
 
-@lru_cache(maxsize=1)
-def default_ngram() -> NgramLM:
-    """The shared 3-gram model, loaded once per process."""
-    return NgramLM()
+@lru_cache(maxsize=4)
+def ngram(oov_logp: float, web_offset: float, num_logp: float) -> NgramLM:
+    """The shared 3-gram model with these numbers (Config's), loaded once per process."""
+    return NgramLM(None, oov_logp, web_offset, num_logp)
 
 
 def web_unigrams() -> dict[str, float]:

@@ -18,7 +18,6 @@ from .config import FORMATS, Config
 from .decide import Decision, channel, decide, sentence_start_factors
 from .document import Document, read
 from .evidence import (
-    FAMILY_FLOOR,
     SpinEstimate,
     best_candidate,
     estimate,
@@ -72,13 +71,14 @@ class Restorer:
 
     @cached_property
     def lm(self) -> LanguageModel:
-        from .language_model import default_ngram
+        from .language_model import ngram
 
-        return default_ngram()
+        c = self.config
+        return ngram(c.oov_logp, c.web_offset, c.num_logp)
 
     @cached_property
     def generator(self) -> CandidateGenerator:
-        return CandidateGenerator(self.index, self.lm, self.config.max_candidates)
+        return CandidateGenerator(self.index, self.lm, self.config.max_candidates, self.config.cut_factor)
 
     @cached_property
     def neural(self):
@@ -206,7 +206,7 @@ class Restorer:
                 if not spans:
                     parts.append((n_words, None, [], offset, doc))
                     continue
-                screen = self._judge_sample(doc, spans, n_words).gate  # judged as restore judges it
+                screen = self._judge_sample(doc, spans, n_words).gate()  # judged as restore judges it
                 parts.append((n_words, screen.estimate, screen.log_ratios, offset, doc))
         total = sum(p[0] for p in parts) or 1
         prob = sum(n * (e.probability if e else 0.0) for n, e, *_ in parts) / total
@@ -261,7 +261,7 @@ class Restorer:
         if protected:
             positions |= _positions_in(doc, protected)
         spans = build_spans(matches, doc, self.generator, positions)
-        mark_agreement(spans, doc, self.index)
+        mark_agreement(spans, doc, self.index, self.config.agreement_gain)
         return doc, spans
 
     def _restore_chunk(self, text: str, protected: Sequence[tuple[int, int]] = ()) -> _Piece:
@@ -274,19 +274,32 @@ class Restorer:
         if not spans:
             return _Piece([], [], None, n_words, 0)
         sample = self._judge_sample(doc, spans, n_words)  # 4a: the gate, on an even sample
-        if sample.screen is not None and sample.screen.probability < WITHHELD_FROM and not c.assume_spun:
+        if sample.screen is not None and sample.screen.probability < c.withheld_from and not c.assume_spun:
             return _Piece([], [], sample.screen.estimate, n_words, len(spans))  # clearly clean: done
         spin = self._spin(sample, n_words)  # 4b: the spin rate the decoder works at
         if not spin.rate:
             return _Piece([], [], spin.estimate, n_words, len(spans))
         # the family the document is not spun by (weight at the floor) offers nothing more
-        spans = keep_families(spans, spin.families, FAMILY_FLOOR / (1 - FAMILY_FLOOR) + 1e-9)
+        spans = keep_families(spans, spin.families, c.family_floor / (1 - c.family_floor) + 1e-9)
         if sample.stride > 1:  # 4c: every candidate the sample left out, scored in context
             judge(sample.scorer, [s for s in spans if not s.judged], c.lm_weight)
-        channel(spans, spin.rate, c.type_evidence, spin.families)  # 5a: the channel terms of each span
-        decisions = decide(sample.scorer, spans, c.lm_weight, c.beam)  # 5b: decode
+        channel(spans, spin.rate, c.type_evidence, spin.families, c.lam_max, c.type_pseudo)  # 5a: channel terms
+        decisions = decide(sample.scorer, spans, c.lm_weight, c.beam, c.prune_margin, c.prune_keep)  # 5b: decode
         if c.scorer == "neural" and not spin.withheld:  # 5c: the uncertain ones again
-            decisions = rescore(doc, sample.scorer, spans, decisions, self.neural, c.neural_weight)
+            decisions = rescore(
+                doc,
+                sample.scorer,
+                spans,
+                decisions,
+                self.neural,
+                c.neural_weight,
+                certain=c.neural_certain,
+                options=c.neural_options,
+                prefix_words=c.neural_prefix_words,
+                suffix_words=c.neural_suffix_words,
+                prune_margin=c.prune_margin,
+                prune_keep=c.prune_keep,
+            )
         edits = self._edits(decisions, doc)  # 6: the edits, recased
         if spin.withheld:
             return _Piece([], edits, spin.estimate, n_words, len(spans))
@@ -294,16 +307,16 @@ class Restorer:
 
     def _judge_sample(self, doc: Document, spans: list[Span], n_words: int) -> _Sample:
         """Stage 4a, for ``restore`` and ``detect`` alike: how spun the text is, judged on
-        an even sample of its spans (all of them up to EVIDENCE_SPANS: a long clean text
+        an even sample of its spans (all of them up to ``evidence_spans``: a long clean text
         is known to be clean long before the end) and on each span's top candidates
         (``_screen``: clearly clean text stops there, before the long lists are read)."""
         c = self.config
         scorer = ContextScorer(self.lm, doc, c.length_bonus)
-        sentence_start_factors(spans, doc)
-        stride = max(1, -(-len(spans) // EVIDENCE_SPANS))
+        sentence_start_factors(spans, doc, c.lower_start, c.upper_start)
+        stride = max(1, -(-len(spans) // c.evidence_spans))
         sample = spans[::stride]
         screen = _screen(scorer, sample, c, self._priors, n_words)
-        return _Sample(scorer, sample, stride, screen, n_words, c.lm_weight, self._priors)
+        return _Sample(scorer, sample, stride, screen, n_words, c)
 
     @property
     def _priors(self) -> tuple[float, float]:
@@ -313,11 +326,12 @@ class Restorer:
         """Stage 4b: the spin estimate on every candidate of the sample, the gate's verdict
         (the screen's, when there is one) and the rate the decoder works at."""
         c = self.config
-        log_ratios = span_log_ratios(sample.scorer, sample.spans, c.lm_weight, _screened_gains(sample.screen))
-        est = estimate(log_ratios, self._priors, n_words)
+        gains = _screened_gains(sample.screen)
+        log_ratios = span_log_ratios(sample.scorer, sample.spans, c.lm_weight, gains, c.max_log_r, c.max_artifact_log_r)
+        est = estimate(log_ratios, self._priors, n_words, c.family_floor)
         gate = sample.screen.estimate if sample.screen is not None else est
         lam = est.rate if gate.probability >= c.min_spin or c.assume_spun else 0.0
-        withheld = not lam and gate.probability >= WITHHELD_FROM
+        withheld = not lam and gate.probability >= c.withheld_from
         if withheld:  # what the gate holds back, so that nothing is withheld in silence
             lam = est.rate
         est = replace(est, probability=gate.probability, learned_share=gate.learned_share, reason=gate.reason)
@@ -454,16 +468,13 @@ def chunk_end(text: str, pos: int, size: int) -> int:
     return cut
 
 
-EVIDENCE_SPANS = 800  # spans judged to estimate the spin of one piece of text
-WITHHELD_FROM = 0.01  # below the gate but at least this likely spun: the held-back edits are listed
 DETECT_EVIDENCE = 10  # strongest spans a Detection lists
-# Whether a text is spun at all is judged on each span's SCREEN_CANDIDATES best candidates per
-# family (the fixed top 10 of before the long lists): the long lists' many weak candidates
+# Whether a text is spun at all is judged on each span's Config.screen_candidates best candidates
+# per family (the fixed top 10 of before the long lists): the long lists' many weak candidates
 # (Moby's above all) add up over a clean text's hundreds of spans and made a clean page of
 # WordNet example sentences read as spun (log LR +11.6 against +3.4 on the top 10; four false
 # edits). Clean text then also does not pay for the long lists: it is left alone after the screen.
 # The priors (spin_prior, learned_spin_prior) were set on this screen.
-SCREEN_CANDIDATES = 10
 
 
 @dataclass
@@ -490,16 +501,16 @@ class _Sample:
     stride: int  # every stride-th span is in the sample
     screen: _Screen | None
     n_words: int
-    lm_weight: float
-    priors: tuple[float, float]
+    config: Config
 
-    @property
     def gate(self) -> _Screen:
         """What the gate reads: the screen, or the sample judged whole when there is none."""
         if self.screen is not None:
             return self.screen
-        log_ratios = span_log_ratios(self.scorer, self.spans, self.lm_weight)
-        return _Screen(estimate(log_ratios, self.priors, self.n_words), log_ratios, self.spans, self.spans)
+        c = self.config
+        log_ratios = span_log_ratios(self.scorer, self.spans, c.lm_weight, None, c.max_log_r, c.max_artifact_log_r)
+        est = estimate(log_ratios, (c.spin_prior, c.learned_spin_prior), self.n_words, c.family_floor)
+        return _Screen(est, log_ratios, self.spans, self.spans)
 
 
 @dataclass
@@ -524,17 +535,17 @@ class _Piece(NamedTuple):
 
 def _screen(scorer, sample: list, c: Config, priors: tuple[float, float], n_words: int) -> _Screen | None:
     """The spin estimate on the top candidates of each span (None when the lists are no longer)."""
-    if c.max_candidates <= SCREEN_CANDIDATES:
+    if c.max_candidates <= c.screen_candidates:
         return None
-    short = _screen_spans(sample)
-    log_ratios = span_log_ratios(scorer, short, c.lm_weight)
-    return _Screen(estimate(log_ratios, priors, n_words), log_ratios, short, sample)
+    short = _screen_spans(sample, c.screen_candidates, c.cut_factor)
+    log_ratios = span_log_ratios(scorer, short, c.lm_weight, None, c.max_log_r, c.max_artifact_log_r)
+    return _Screen(estimate(log_ratios, priors, n_words, c.family_floor), log_ratios, short, sample)
 
 
-def _screen_spans(spans: list[Span]) -> list[Span]:
-    """Copies of the spans with each family's SCREEN_CANDIDATES best candidates."""
+def _screen_spans(spans: list[Span], k: int, cut_factor: float) -> list[Span]:
+    """Copies of the spans with each family's ``k`` best candidates."""
     return [
-        Span(s.start, s.end, shortlisted(s.candidates, SCREEN_CANDIDATES), s.text, s.lam_factor, agreement=s.agreement)
+        Span(s.start, s.end, shortlisted(s.candidates, k, cut_factor), s.text, s.lam_factor, agreement=s.agreement)
         for s in spans
     ]
 
