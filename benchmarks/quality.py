@@ -48,7 +48,7 @@ import corpus
 import spinner
 from rapidfuzz.distance import Levenshtein
 from spinner import Spun, Substitution
-from yardstick import candidate_recall, closest, distance, read_reference, tokens
+from yardstick import candidate_recall, closest, config_line, distance, read_reference, tokens
 
 HERE = Path(__file__).resolve().parent
 
@@ -491,6 +491,8 @@ def report(res: dict, command: str, split: str) -> str:
         f"wordfix {wordfix.__version__}; split `{split}`; {time.strftime('%Y-%m-%d %H:%M')}; "
         f"wall time {res['seconds']:.0f} s",
         "",
+        config_line(wordfix.Config(**res["options"])),
+        "",
         "### Spun text (reference spinner)",
         "",
         "| register | rate | words | subs | cand. recall | span recall | median cands | edits | "
@@ -599,6 +601,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     res = run(registers, rates, options, a.split, limit, jobs, seed_row=not a.no_seed, clean_words=clean_words)
     args = argv if argv is not None else sys.argv[1:]
     command = "python benchmarks/quality.py " + " ".join(shlex.quote(x) for x in args)
+    res["options"] = options
     text = report(res, command.strip(), a.split)
     n_real = real_articles(a)
     if n_real:  # real spun text is the yardstick: its sections come first

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import quality
+import yardstick
 
 HERE = Path(__file__).resolve().parent
 
@@ -191,7 +192,7 @@ def run(options: dict, n_articles: int, quick: bool) -> dict:
     import wordfix
 
     restorer = wordfix.Restorer(**options).warm_up()
-    out: dict = {"options": options}
+    out: dict = {"options": options, "config": yardstick.config_line(restorer.config)}
     sb = spinbot_dev(n_articles)
     rp = real_pairs()
     if sb:
@@ -237,6 +238,8 @@ def report(res: dict, command: str) -> str:
         "## Real spun text",
         "",
         f"`{command}`; options {res['options'] or 'default'}",
+        "",
+        res["config"],
         "",
         "| text | docs | words | subs | cand. recall | median cands | edits | edit P | edit R | residual | words/s |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",

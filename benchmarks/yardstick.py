@@ -96,3 +96,12 @@ def closest(hyp: str, ref: str) -> tuple[int, str]:
     return min(
         ((Levenshtein.distance(h, [t for t, _, _ in tokens(r)]), r) for r in expansions(ref)), key=lambda x: x[0]
     )
+
+
+def config_line(config) -> str:
+    """Every option of a ``wordfix.Config`` as one Markdown line, for a results file: the
+    figures say which tuned numbers produced them, defaults included."""
+    from dataclasses import fields
+
+    items = ", ".join(f"{f.name}={getattr(config, f.name)!r}" for f in fields(config))
+    return f"config: `{items}`"

@@ -177,3 +177,21 @@ def test_an_article_before_a_plural_marks_the_span(restorer, text, marked):
         mends = {c.text: mends_agreement(s, c) for c in s.candidates}
         assert mends["the same"] == wordfix.Config().agreement_gain
         assert all(v == 0 for t, v in mends.items() if t.startswith(("a ", "an ")))
+
+
+@pytest.mark.parametrize(
+    "text, spun",
+    [
+        ("Ask the people World Health Organization know the town.", "World Health Organization"),
+        ("The team United Nations agency built it left early.", "United Nations agency"),
+    ],
+)
+def test_a_capitalized_artifact_mid_sentence_is_restored_by_its_artifact_row(text, spun):
+    # mid-sentence capitals look like a name, so only artifact rows apply there; a candidate
+    # that other rows offer too (the thesaurus lists WHO for "who") still counts, and its
+    # edit names the artifact row it was allowed by
+    r = wordfix.restore(text, assume_spun=True)
+    (edit,) = [e for e in r.edits if e.before == spun]
+    assert edit.after == "who"
+    table, _, rest = edit.source.partition(":")
+    assert table == "curated.tsv" and rest.endswith("(artifact)")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import wordfix
-from wordfix.tables import TableError, bundled_tables, load_table, main, parse_table
+from wordfix.tables import TableError, bundled_tables, example_sentences, load_table, main, parse_table
 from wordfix.tokenize import word_keys
 
 HEADER = "spun\toriginal\trelation\tweight\tpos\tcontext\tsource\n"
@@ -39,6 +39,70 @@ def test_malformed_rows_name_file_and_line(tmp_path, line, message):
         load_table(p)
     assert str(exc.value).startswith("user.tsv:3: ")
     assert message in str(exc.value)
+
+
+EXAMPLE_HEADER = HEADER.rstrip("\n") + "\texample\n"
+
+
+@pytest.mark.parametrize(
+    "example, message",
+    [
+        ("The rooms are small.", "must mark the original once, in [square brackets]"),
+        ("[Are] they [are]?", "must mark the original once"),
+        ("The rooms ]are[ small.", "must mark the original once"),
+        ("The rooms [were] small.", "example marks 'were', not the original 'are'"),
+        ("The rooms [ are] small.", "example marks ' are', not the original 'are'"),
+        ("[are]", "is only the original"),
+    ],
+)
+def test_malformed_examples_name_file_and_line(tmp_path, example, message):
+    p = tmp_path / "user.tsv"
+    p.write_text(EXAMPLE_HEADER + f"area unit\tare\tartifact\t0.5\t\t\tx\t{example}\n", encoding="utf-8")
+    with pytest.raises(TableError) as exc:
+        load_table(p)
+    assert str(exc.value).startswith("user.tsv:2: ")
+    assert message in str(exc.value)
+
+
+def test_example_column_is_optional_per_table_and_per_row():
+    rows = parse_table(
+        [
+            EXAMPLE_HEADER,
+            "area unit\tare\tartifact\t0.5\t\t\tx\tThe rooms [are] small.\n",
+            "a similar\tthe same\tphrase\t0.5\t\t\tx\t\n",
+        ],
+        "t",
+    )
+    assert [r.example for r in rows] == ["The rooms [are] small.", ""]
+    assert parse_table([HEADER, "area unit\tare\tartifact\t0.5\t\t\tx\n"], "t")[0].example == ""
+    with pytest.raises(TableError, match="t:2: expected 8 tab-separated fields, got 7"):
+        parse_table([EXAMPLE_HEADER, "area unit\tare\tartifact\t0.5\t\t\tx\n"], "t")
+    with pytest.raises(TableError, match="t:2: expected 7 tab-separated fields, got 8"):
+        parse_table([HEADER, "area unit\tare\tartifact\t0.5\t\t\tx\tThe rooms [are] small.\n"], "t")
+
+
+def test_example_sentences():
+    assert example_sentences("The rooms [are] small.", "area unit", "are") == (
+        "The rooms are small.",
+        "The rooms area unit small.",
+        10,
+        19,
+    )
+    assert example_sentences("[The same] goes for you.", "a similar", "the same")[1] == "A similar goes for you."
+    assert example_sentences("The [Euclidean] norm.", "geometrician", "Euclidean")[1] == "The geometrician norm."
+    assert (
+        example_sentences("Give it [an] hour.", "Associate in Nursing", "an")[1] == "Give it Associate in Nursing hour."
+    )
+
+
+def test_example_must_meet_the_rows_context():
+    row = "bosom\tbreast\ttortured\t0.5\t\t+malignant growth;-poetry\tx\t"
+    ok = parse_table([EXAMPLE_HEADER, row + "Screening finds [breast] malignant growth early.\n"], "t")
+    assert ok[0].example
+    with pytest.raises(TableError, match="t:2: the spun example must contain 'malignant growth'"):
+        parse_table([EXAMPLE_HEADER, row + "Screening finds [breast] cancer early.\n"], "t")
+    with pytest.raises(TableError, match="t:2: the spun example must not contain 'poetry'"):
+        parse_table([EXAMPLE_HEADER, row + "In poetry, [breast] malignant growth is rare.\n"], "t")
 
 
 def test_missing_header(tmp_path):

@@ -324,7 +324,7 @@ def build_spans(
         if not units[seq[m.start]].sent_start and _is_name_like(units, seq, m):
             if _inside_name(units, seq, m):
                 continue  # "The United Nations agency UNICEF": part of a name, not "who"
-            cands = [c for c in cands if c.relation == "artifact"]
+            cands = [_artifact_only(c) for c in cands if c.artifact]
             if not cands:
                 continue
         key = (m.start, m.end)
@@ -366,6 +366,37 @@ def build_spans(
     for s in spans:
         s.text = " ".join(units[seq[k]].text for k in range(s.start, s.end))
     return spans
+
+
+def _artifact_only(c: Candidate) -> Candidate:
+    """The candidate with only its artifact rows: what a name-like span may be restored by,
+    and the row its edit then names ("World Health Organization" -> "who" is the curated
+    artifact, not the thesaurus's abbreviation row). Memoised by the candidate's identity,
+    each entry holding its candidate (memos downstream key candidates by identity)."""
+    if c.relation == "artifact" and all(r.relation == "artifact" for r in c.rows):
+        return c
+    hit = _ARTIFACT_ONLY.get(id(c))
+    if hit is not None:
+        return hit[1]
+    rows = tuple(sorted((r for r in c.rows if r.relation == "artifact"), key=lambda r: -r.weight))
+    prior = rows[0].weight
+    fam = family_priors(rows)
+    out = replace(
+        c,
+        prior=prior,
+        relation="artifact",
+        rows=rows,
+        shortlist=c.shortlist - math.log(c.prior) + math.log(prior),
+        families=fam,
+    )
+    if len(_ARTIFACT_ONLY) >= _ARTIFACT_ONLY_MAX:
+        _ARTIFACT_ONLY.clear()
+    _ARTIFACT_ONLY[id(c)] = (c, out)
+    return out
+
+
+_ARTIFACT_ONLY: dict[int, tuple[Candidate, Candidate]] = {}
+_ARTIFACT_ONLY_MAX = 10_000
 
 
 def _doc_phrases_ok(row: Row, doc_words: list[str], cache: dict) -> bool:

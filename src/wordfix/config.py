@@ -33,7 +33,8 @@ class Config:
                      being spun is below this (clean text passes through untouched);
                      the edits it holds back are listed in ``Restoration.withheld``.
     assume_spun:     the user knows the text is spun: skip the min_spin gate (the spin
-                     rate is still estimated and min_confidence still applies).
+                     rate is still estimated, from 0.001 up (evidence.ASSUMED_GRID), so a
+                     clean text gets a low rate, and min_confidence still applies).
     detect_threshold: ``wordfix.detect`` calls a text spun at this posterior (0.5: the
                      likelier answer; the editing gate min_spin is stricter). Measured on
                      SpinBot dev paragraphs against their originals: precision 1.00, recall

@@ -26,6 +26,11 @@ from .language_model import EOS
 from .score import ContextScorer
 
 LAMBDA_GRID = tuple(x / 100 for x in range(10, 71, 5))
+# The rate of a text the user says is spun (assume_spun) may be lower: the gate does not
+# ask whether the text is spun at all, so a clean paragraph's rate falls towards 0 and only
+# the spans the model clearly prefers restored are edited (at 0.10 a clean page took 53
+# edits per 10,000 words; benchmarks/results-real.md has the figures).
+ASSUMED_GRID = (0.001, 0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.07) + LAMBDA_GRID
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,10 +133,10 @@ def judge(scorer: ContextScorer, spans: list[Span], lm_weight: float) -> None:
     span_log_ratios(scorer, spans, lm_weight, None, math.inf, math.inf)
 
 
-def _best_rate(rs: list[float]) -> tuple[float, float]:
-    best_l, best_ll = LAMBDA_GRID[0], -math.inf
+def _best_rate(rs: list[float], grid: tuple[float, ...] = LAMBDA_GRID) -> tuple[float, float]:
+    best_l, best_ll = grid[0], -math.inf
     log = math.log
-    for lam in LAMBDA_GRID:
+    for lam in grid:
         ll = sum([log(1.0 - lam + lam * r) for r in rs])
         if ll > best_ll:
             best_l, best_ll = lam, ll
@@ -139,7 +144,11 @@ def _best_rate(rs: list[float]) -> tuple[float, float]:
 
 
 def estimate(
-    log_ratios: list[tuple[float, float, Span]], priors: tuple[float, float], n_words: int, family_floor: float
+    log_ratios: list[tuple[float, float, Span]],
+    priors: tuple[float, float],
+    n_words: int,
+    family_floor: float,
+    rate_grid: tuple[float, ...],
 ) -> SpinEstimate:
     """Posterior that the document is spun and its spin rate, from the span ratios.
 
@@ -152,7 +161,9 @@ def estimate(
     with prior probabilities ``priors`` = (thesaurus family, learned). Each family is
     judged on the word types it lists, at its own maximum-likelihood rate; the
     posterior of the two spun hypotheses weighs the families (``learned_share``); the less
-    likely family keeps at least ``family_floor``.
+    likely family keeps at least ``family_floor``. ``rate_grid``: the rates the reported
+    spin rate is chosen from (the posterior is always judged on LAMBDA_GRID); ASSUMED_GRID
+    when the user says the text is spun.
     """
     if not log_ratios:
         return SpinEstimate(0.0, 0.0, 0.0, 0, 0, "", "no spans any table lists")
@@ -166,8 +177,10 @@ def estimate(
     # family's artifacts included ("area unit" is no SpinBot output). Each family's spin
     # rate is estimated on the types it lists, where it could have swapped.
     lam_a, ll_a = _best_rate([r for r in ra if r > 0.0] or [0.0])
-    lam_b, _ = _best_rate([r for r in rb if r > 0.0] or [0.0])
+    lam_b, _ = _best_rate([r for r in rb if r > 0.0] or [0.0], rate_grid)
     _, ll_b = _best_rate(rb)
+    if rate_grid is not LAMBDA_GRID:
+        lam_a, _ = _best_rate([r for r in ra if r > 0.0] or [0.0], rate_grid)
     lls = (ll_a if any(ra) else -math.inf, ll_b if any(rb) else -math.inf)  # -inf: the family lists nothing
     pa, pb = priors
     log_a, log_b = math.log(pa) + lls[0], math.log(pb) + lls[1]

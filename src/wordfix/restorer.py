@@ -18,6 +18,8 @@ from .config import FORMATS, Config
 from .decide import Decision, channel, decide, sentence_start_factors
 from .document import Document, read
 from .evidence import (
+    ASSUMED_GRID,
+    LAMBDA_GRID,
     SpinEstimate,
     best_candidate,
     estimate,
@@ -328,7 +330,8 @@ class Restorer:
         c = self.config
         gains = _screened_gains(sample.screen)
         log_ratios = span_log_ratios(sample.scorer, sample.spans, c.lm_weight, gains, c.max_log_r, c.max_artifact_log_r)
-        est = estimate(log_ratios, self._priors, n_words, c.family_floor)
+        grid = ASSUMED_GRID if c.assume_spun else LAMBDA_GRID  # the user says it is spun: it may be little
+        est = estimate(log_ratios, self._priors, n_words, c.family_floor, grid)
         gate = sample.screen.estimate if sample.screen is not None else est
         lam = est.rate if gate.probability >= c.min_spin or c.assume_spun else 0.0
         withheld = not lam and gate.probability >= c.withheld_from
@@ -509,7 +512,7 @@ class _Sample:
             return self.screen
         c = self.config
         log_ratios = span_log_ratios(self.scorer, self.spans, c.lm_weight, None, c.max_log_r, c.max_artifact_log_r)
-        est = estimate(log_ratios, (c.spin_prior, c.learned_spin_prior), self.n_words, c.family_floor)
+        est = estimate(log_ratios, (c.spin_prior, c.learned_spin_prior), self.n_words, c.family_floor, LAMBDA_GRID)
         return _Screen(est, log_ratios, self.spans, self.spans)
 
 
@@ -539,7 +542,7 @@ def _screen(scorer, sample: list, c: Config, priors: tuple[float, float], n_word
         return None
     short = _screen_spans(sample, c.screen_candidates, c.cut_factor)
     log_ratios = span_log_ratios(scorer, short, c.lm_weight, None, c.max_log_r, c.max_artifact_log_r)
-    return _Screen(estimate(log_ratios, priors, n_words, c.family_floor), log_ratios, short, sample)
+    return _Screen(estimate(log_ratios, priors, n_words, c.family_floor, LAMBDA_GRID), log_ratios, short, sample)
 
 
 def _screen_spans(spans: list[Span], k: int, cut_factor: float) -> list[Span]:

@@ -3,7 +3,7 @@
 Every table wordfix reads (the curated artifacts, the generated thesaurus index,
 the tortured phrases, a user's own) has the same columns::
 
-    spun <TAB> original <TAB> relation <TAB> weight <TAB> pos <TAB> context <TAB> source
+    spun <TAB> original <TAB> relation <TAB> weight <TAB> pos <TAB> context <TAB> source [<TAB> example]
 
 ``spun``      what the spinner wrote ("area unit"); matched case-insensitively on word units.
 ``original``  what the author wrote ("are"), as it should be printed.
@@ -16,8 +16,18 @@ the tortured phrases, a user's own) has the same columns::
 ``context``   empty, or ``;``-separated document conditions: ``+phrase`` (the document must
               contain it) and ``-phrase`` (it must not).
 ``source``    where the row comes from, free text.
+``example``   optional (a table whose header has this eighth column has it on every line; it
+              may be empty): a sentence as an author would write it, with the row's original
+              in square brackets, exactly once: ``Tickets [are] available at the door.``
+              The bracketed text is the original (case aside; for rows with ``pos`` its base
+              form); the spun sentence is the example with it replaced by ``spun``
+              (capitalized when the bracketed text is and the original is not; see
+              :func:`example_sentences`) and must satisfy the row's ``context``. ``Row.example``
+              keeps it; the compiled index does not. It documents the row, and the tests
+              check the row on it (tests/test_curated_examples.py).
 
-Lines starting with ``#`` are comments; the first other line must be the header above.
+Lines starting with ``#`` are comments; the first other line must be the header above
+(with or without ``example``).
 A malformed line raises :class:`TableError` naming ``file:line`` and what is wrong.
 """
 
@@ -37,9 +47,19 @@ from .cache import cached_json
 from .errors import TableError
 from .tokenize import word_keys
 
-__all__ = ["TableError", "Row", "TableIndex", "load_table", "load_index", "parse_table", "bundled_tables"]
+__all__ = [
+    "TableError",
+    "Row",
+    "TableIndex",
+    "load_table",
+    "load_index",
+    "parse_table",
+    "bundled_tables",
+    "example_sentences",
+]
 
 COLUMNS = ("spun", "original", "relation", "weight", "pos", "context", "source")
+OPTIONAL_COLUMNS = ("example",)  # may follow COLUMNS in a table's header
 RELATIONS = {
     "synonym": "listed as a synonym of the original by the thesaurus",
     "generic": "a '(generic term)' (hypernym) the thesaurus lists for the original",
@@ -68,6 +88,7 @@ class Row:
     table: str
     line: int
     note: str
+    example: str = ""  # the example column as written ("" when the table has none)
 
     @property
     def source(self) -> str:
@@ -84,24 +105,62 @@ def _parse_context(field: str, where: str) -> tuple[tuple[bool, tuple[str, ...]]
     return tuple(conds)
 
 
+def example_sentences(example: str, spun: str, original: str) -> tuple[str, str, int, int]:
+    """The clean and the spun sentence of a valid ``example`` (``spun`` and ``original``
+    as the row writes them) and where the spun phrase sits in the spun sentence:
+    ``(clean, spun_sentence, start, end)``. The spun phrase is printed as the row writes
+    it, capitalized when the bracketed text is and the original is not ("[The same]
+    goes" -> "A similar goes"; "the [Euclidean] norm" -> "the geometrician norm")."""
+    a, b = example.index("["), example.index("]")
+    marked = example[a + 1 : b]
+    if marked[:1].isupper() and not original[:1].isupper():
+        spun = spun[:1].upper() + spun[1:]
+    return example[:a] + marked + example[b + 1 :], example[:a] + spun + example[b + 1 :], a, a + len(spun)
+
+
+def _check_example(
+    example: str, spun: str, original: str, context: tuple[tuple[bool, tuple[str, ...]], ...], where: str
+) -> None:
+    """Raise TableError unless ``example`` marks ``original`` once, in square brackets."""
+    if example.count("[") != 1 or example.count("]") != 1 or example.index("[") > example.index("]"):
+        raise TableError(f"{where}: example {example!r} must mark the original once, in [square brackets]")
+    a, b = example.index("["), example.index("]")
+    marked = example[a + 1 : b]
+    if marked.strip() != marked or marked.casefold() != original.casefold():
+        raise TableError(f"{where}: example marks {marked!r}, not the original {original!r}")
+    if not any(c.isalnum() for c in example[:a] + example[b + 1 :]):
+        raise TableError(f"{where}: example {example!r} is only the original; write a sentence around it")
+    words = word_keys(example_sentences(example, spun, original)[1]) if context else ()
+    for must, phrase in context:
+        n = len(phrase)
+        if any(words[i : i + n] == phrase for i in range(len(words) - n + 1)) != must:
+            raise TableError(
+                f"{where}: the spun example must {'' if must else 'not '}contain {' '.join(phrase)!r} (context)"
+            )
+
+
 def parse_table(lines: Iterable[str], name: str) -> list[Row]:
     """Parse table text (an iterable of lines) into rows, validating every field."""
     rows: list[Row] = []
-    header_seen = False
+    columns: tuple[str, ...] = ()
     for lineno, raw in enumerate(lines, 1):
         line = raw.rstrip("\r\n")
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         where = f"{name}:{lineno}"
         fields = line.split("\t")
-        if not header_seen:
-            if tuple(f.strip().lower() for f in fields) != COLUMNS:
-                raise TableError(f"{where}: expected the header {' <TAB> '.join(COLUMNS)}, got {line!r}")
-            header_seen = True
+        if not columns:
+            header = tuple(f.strip().lower() for f in fields)
+            if header not in (COLUMNS, COLUMNS + OPTIONAL_COLUMNS):
+                raise TableError(
+                    f"{where}: expected the header {' <TAB> '.join(COLUMNS)} [<TAB> example], got {line!r}"
+                )
+            columns = header
             continue
-        if len(fields) != len(COLUMNS):
-            raise TableError(f"{where}: expected {len(COLUMNS)} tab-separated fields, got {len(fields)}")
-        spun, original, relation, weight, pos, context, note = (f.strip() for f in fields)
+        if len(fields) != len(columns):
+            raise TableError(f"{where}: expected {len(columns)} tab-separated fields, got {len(fields)}")
+        spun, original, relation, weight, pos, context, note, *rest = (f.strip() for f in fields)
+        example = rest[0] if rest else ""
         if not spun or not original:
             raise TableError(f"{where}: 'spun' and 'original' must not be empty")
         if relation not in RELATIONS:
@@ -119,8 +178,11 @@ def parse_table(lines: Iterable[str], name: str) -> list[Row]:
             raise TableError(f"{where}: 'spun' {spun!r} has no words")
         if keys == word_keys(original):
             raise TableError(f"{where}: 'spun' and 'original' are the same phrase")
-        rows.append(Row(keys, original, relation, w, pos, _parse_context(context, where), name, lineno, note))
-    if not header_seen:
+        conditions = _parse_context(context, where)
+        if example:
+            _check_example(example, spun, original, conditions, where)
+        rows.append(Row(keys, original, relation, w, pos, conditions, name, lineno, note, example))
+    if not columns:
         raise TableError(f"{name}:1: no header line ({' <TAB> '.join(COLUMNS)})")
     return rows
 
@@ -455,6 +517,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 + ", ".join(f"{k} {v}" for k, v in rel.most_common())
             )
             print("  sources: " + ", ".join(f"{k} {v}" for k, v in _source_kinds(rows).items()))
+            if examples := sum(1 for r in rows if r.example):
+                print(f"  examples: {examples} of {len(rows)} rows")
     print(f"{len(files)} tables, {total} rows" + ("" if a.command == "stats" else ", all valid"))
     return 0
 
