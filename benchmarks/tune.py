@@ -6,7 +6,9 @@ candidate recall on spun tune text (reference spinner, two rates), false edits p
 
     python benchmarks/tune.py --words 6000 --grid lm_weight=0.4,0.5,0.7 min_confidence=0.5,0.7
 
-Options are `wordfix.Config` fields; values are parsed as Python literals.
+Options are `wordfix.Config` fields, the tuned numbers of every stage included
+(`cut_factor`, `max_log_r`, `lower_start`, `prune_margin`, ...: see the Config docstring);
+values are parsed as Python literals.
 """
 
 from __future__ import annotations

@@ -170,7 +170,7 @@ def seed_paragraphs() -> list[str]:
 
 
 def test_estimate_prior_rises_with_a_spun_corpus_and_never_falls():
-    from wordfix.batch import MAX_SPUN_SHARE, estimate_prior
+    from wordfix.batch import estimate_prior
 
     c = wordfix.Config()
     clean = estimate_prior([(-2.0, -1.5)] * 300, c)
@@ -178,7 +178,9 @@ def test_estimate_prior_rises_with_a_spun_corpus_and_never_falls():
     assert clean.spun == 0 and clean.documents == 300
     # 60 of 100 documents with strong thesaurus-family evidence: the share found (0.6) is capped
     mixed = estimate_prior([(8.0, -1.0)] * 60 + [(-2.0, None)] * 40, c)
-    assert mixed.spin_prior == pytest.approx(MAX_SPUN_SHARE, abs=0.01) and mixed.spun == 60
+    assert mixed.spin_prior == pytest.approx(c.max_spun_share, abs=0.01) and mixed.spun == 60
+    lower = estimate_prior([(8.0, -1.0)] * 60 + [(-2.0, None)] * 40, c.with_options(max_spun_share=0.05))
+    assert lower.spin_prior == pytest.approx(0.05, abs=0.01)
     few = estimate_prior([(8.0, -1.0)] * 5 + [(-2.0, -2.0)] * 95, c)
     assert 0.03 < few.spin_prior < 0.07 and few.learned_spin_prior == pytest.approx(c.learned_spin_prior, rel=0.5)
     assert "5 of 100 read look spun" in str(few)

@@ -7,7 +7,7 @@ import math
 import pytest
 
 import wordfix
-from wordfix.candidates import AGREEMENT_GAIN, mends_agreement
+from wordfix.candidates import mends_agreement
 from wordfix.tables import bundled_tables, load_table
 
 
@@ -141,17 +141,20 @@ def test_moby_offers_swaps_no_wordnet_source_explains(restorer):
 
 
 def test_cut_is_relative_to_the_best_candidate():
-    from wordfix.candidates import CUT_FACTOR, Candidate, shortlist
+    from wordfix.candidates import Candidate, shortlist
+
+    cut = wordfix.Config().cut_factor
 
     def cand(text, score):
         return Candidate(text, (text,), 0.1, "synonym", (), score, (text,), (0.1, 0.0))
 
-    near = math.log(CUT_FACTOR) / 2
-    far = math.log(CUT_FACTOR) * 2
-    got = [c.text for c in shortlist([cand("best", -5.0), cand("near", -5.0 - near), cand("far", -5.0 - far)], 10)]
-    assert got == ["best", "near"]
+    near = math.log(cut) / 2
+    far = math.log(cut) * 2
+    lst = [cand("best", -5.0), cand("near", -5.0 - near), cand("far", -5.0 - far)]
+    assert [c.text for c in shortlist(lst, 10, cut)] == ["best", "near"]
+    assert [c.text for c in shortlist(lst, 10, cut**3)] == ["best", "near", "far"]  # a wider cut
     many = [cand(f"w{i}", -5.0 - i * 0.01) for i in range(50)]
-    assert len(shortlist(many, 40)) == 40  # the ceiling
+    assert len(shortlist(many, 40, cut)) == 40  # the ceiling
 
 
 @pytest.mark.parametrize(
@@ -166,13 +169,13 @@ def test_cut_is_relative_to_the_best_candidate():
 )
 def test_an_article_before_a_plural_marks_the_span(restorer, text, marked):
     """mark_agreement: the spans read as an article and one word right before a plural noun."""
-    units, seq, spans = restorer._spans(text)
+    _doc, spans = restorer._spans(text)
     got = [s.text for s in spans if s.agreement]
     assert got == marked
     if marked:
         s = next(s for s in spans if s.agreement)
         mends = {c.text: mends_agreement(s, c) for c in s.candidates}
-        assert mends["the same"] == AGREEMENT_GAIN
+        assert mends["the same"] == wordfix.Config().agreement_gain
         assert all(v == 0 for t, v in mends.items() if t.startswith(("a ", "an ")))
 
 

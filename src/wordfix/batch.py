@@ -41,12 +41,11 @@ IN_FLIGHT_PER_PROCESS = 4  # tasks in flight per worker: slack for uneven tasks;
 
 
 # -- the batch prior (empirical Bayes) -------------------------------------------------
-PRIOR_SAMPLE = 200  # documents read ahead to estimate a batch's share of spun documents
-# The estimated prior never exceeds this: each text still needs its own evidence, a likelihood
-# ratio of 80 for the gate's 0.9. The clean negative cases' legitimate artifacts ("ne'er" in a
-# quoted ballad, "conjointly" in an award citation) read 33-60; at a share of 0.3 they were edited.
-MAX_SPUN_SHARE = 0.1
-PSEUDO_DOCUMENTS = 2.0  # the configured priors count as this many documents in the estimate
+# Its tuned numbers are Config's: prior_sample (documents read ahead), max_spun_share (the
+# estimate never exceeds it: each text still needs its own evidence, a likelihood ratio of 80
+# for the gate's 0.9; the clean negative cases' legitimate artifacts, "ne'er" in a quoted
+# ballad, "conjointly" in an award citation, read 33-60, and at a share of 0.3 they were
+# edited) and prior_pseudo_documents (the configured priors count as this many documents).
 
 
 @dataclass(frozen=True)
@@ -61,7 +60,7 @@ class BatchPrior:
     evidence is counted once, with its posterior under the current shares), starting
     from and smoothed towards the configured priors. The estimate only ever raises the
     priors (a clean corpus is restored exactly as without it) and stops at
-    ``MAX_SPUN_SHARE``.
+    ``Config.max_spun_share``.
     """
 
     spin_prior: float  # the thesaurus family's share
@@ -91,16 +90,17 @@ def estimate_prior(
     (``Detection.log_lrs``: thesaurus family, learned channel; None = no evidence)."""
     c = config or Config()
     base = (c.spin_prior, c.learned_spin_prior)
+    pseudo, most = c.prior_pseudo_documents, c.max_spun_share
     docs = [tuple(-math.inf if x is None else x for x in d) for d in log_lrs]
     pi = list(base)
     post: list[tuple[float, float]] = []
     for _ in range(iterations):
         post = [_posteriors(d, pi) for d in docs]
-        new = [(sum(p[k] for p in post) + PSEUDO_DOCUMENTS * base[k]) / (len(docs) + PSEUDO_DOCUMENTS) for k in (0, 1)]
+        new = [(sum(p[k] for p in post) + pseudo * base[k]) / (len(docs) + pseudo) for k in (0, 1)]
         new = [max(b, x) for b, x in zip(base, new, strict=True)]
         total = new[0] + new[1]
-        if total > MAX_SPUN_SHARE:  # shrink what the batch added, never below the configured priors
-            room = max(0.0, MAX_SPUN_SHARE - base[0] - base[1]) / (total - base[0] - base[1])
+        if total > most:  # shrink what the batch added, never below the configured priors
+            room = max(0.0, most - base[0] - base[1]) / (total - base[0] - base[1])
             new = [b + (x - b) * room for b, x in zip(base, new, strict=True)]
         done = max(abs(a - b) for a, b in zip(new, pi, strict=True)) < 1e-6
         pi = new
@@ -314,7 +314,7 @@ def restore_many(
     ``on_error``: ``"raise"`` raises the first :class:`RestoreError` (the run stops);
     ``"yield"`` yields it in the failed text's place and goes on.
     ``batch_prior``: judge each text against the share of spun documents the batch
-    itself shows (:class:`BatchPrior`, estimated on its first ``PRIOR_SAMPLE`` texts)
+    itself shows (:class:`BatchPrior`, estimated on its first ``Config.prior_sample`` texts)
     instead of the configured priors; ``on_prior`` is called with the estimate before
     the first result.
 
@@ -349,13 +349,13 @@ def _with_batch_prior(
     restorer: Restorer | None,
     on_prior: Callable[[BatchPrior], None] | None,
 ) -> Iterator[Restoration | RestoreError]:
-    """Read the first PRIOR_SAMPLE texts ahead, estimate the batch prior on them, then
+    """Read the first ``cfg.prior_sample`` texts ahead, estimate the batch prior on them, then
     restore every text (those read ahead first) with it."""
     it = iter(texts)
     ahead: list[object] = []
     failed: Exception | None = None
     try:
-        ahead.extend(itertools.islice(it, PRIOR_SAMPLE))
+        ahead.extend(itertools.islice(it, cfg.prior_sample))
     except Exception as e:  # the input broke: what it gave is still restored, then it is raised
         failed = e
     judge = restorer if restorer is not None else restorer_for(cfg)

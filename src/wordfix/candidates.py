@@ -13,13 +13,14 @@ import math
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from .language_model import lm_word
+from .language_model import LanguageModel, lm_word
 from .match import Match
 from .morphology import inflect_phrase
 from .score import lm_words
 from .tokenize import Unit, word_keys
 
 if TYPE_CHECKING:
+    from .document import Document
     from .tables import Row, TableIndex
 
 _VOWEL_SOUND_EXCEPTIONS_AN = ("hour", "honest", "honor", "honour", "heir", "herb")
@@ -91,10 +92,13 @@ class CandidateGenerator:
     per (key, part of speech, tag) and reused across spans and documents.
     """
 
-    def __init__(self, index: TableIndex, lm, max_candidates: int = 10, cache_size: int = 200_000):
+    def __init__(
+        self, index: TableIndex, lm: LanguageModel, max_candidates: int, cut_factor: float, cache_size: int = 200_000
+    ):
         self.index = index
         self.lm = lm
         self.max_candidates = max_candidates
+        self.cut_factor = cut_factor  # see shortlist
         self._cache: dict[tuple, tuple[list[Candidate], list[Row]]] = {}
         self._cond_cache: dict[tuple, list[Candidate]] = {}  # with_conditions, by key and conditions
         self._cache_size = cache_size
@@ -159,7 +163,7 @@ class CandidateGenerator:
             )
             for text, words, prior, rel, rows in grouped.values()
         ]
-        return shortlist(cands, self.max_candidates)
+        return shortlist(cands, self.max_candidates, self.cut_factor)
 
     def with_conditions(self, cands: list[Candidate], rows: list[Row], m: Match, ok) -> list[Candidate]:
         """Add the conditional rows whose document conditions hold (``ok(row)``).
@@ -193,23 +197,16 @@ def family_priors(rows) -> tuple[float, float]:
     return a, b
 
 
-# Relative cut: a candidate is kept when its prior x context-free LM score is within this factor
-# of the best one of its family (at most ``max_candidates``), so a common spun word keeps a long
-# list and a rare one a short list. NOTES.md ("What real spun text shows"): on a real-pair set,
-# "within a factor 100 of the best, at most 40" kept the true original for 85% of the
-# substitutions the pooled sources explain, with a median of 12 candidates.
-CUT_FACTOR = 100.0
-_LOG_CUT = math.log(CUT_FACTOR)
-
-
-def shortlist(cands: list[Candidate], k: int) -> list[Candidate]:
-    """The best candidates by prior and context-free language model (within ``CUT_FACTOR``
-    of the best, at most ``k``), counted separately for learned rows and for the thesaurus
+def shortlist(cands: list[Candidate], k: int, cut_factor: float) -> list[Candidate]:
+    """The best candidates by prior and context-free language model (within ``cut_factor``
+    of the best, at most ``k``: a common spun word keeps a long list and a rare one a short
+    list; Config.cut_factor), counted separately for learned rows and for the thesaurus
     family: which family spun the document is only known later (``evidence``), and neither
     may crowd the other out."""
     cands = sorted(cands, key=lambda c: -c.shortlist)
-    learned = _cut(sorted(((_family_shortlist(c, 1), c) for c in cands if c.families[1]), key=_first), k)
-    other = _cut(sorted(((_family_shortlist(c, 0), c) for c in cands if c.families[0]), key=_first), k)
+    log_cut = math.log(cut_factor)
+    learned = _cut(sorted(((_family_shortlist(c, 1), c) for c in cands if c.families[1]), key=_first), k, log_cut)
+    other = _cut(sorted(((_family_shortlist(c, 0), c) for c in cands if c.families[0]), key=_first), k, log_cut)
     if not learned or not other:
         return learned or other
     keep = {id(c) for c in learned + other}
@@ -224,13 +221,13 @@ _SHORTLISTS: dict[tuple, tuple[tuple[Candidate, ...], list[Candidate]]] = {}
 _SHORTLISTS_MAX = 20_000  # about 0.6 kB an entry: ~12 MB when full
 
 
-def shortlisted(cands: list[Candidate], k: int) -> list[Candidate]:
-    """``shortlist(cands, k)``, memoised (a new list each time: callers may change it)."""
-    key = (k, *map(id, cands))
+def shortlisted(cands: list[Candidate], k: int, cut_factor: float) -> list[Candidate]:
+    """``shortlist(cands, k, cut_factor)``, memoised (a new list each time: callers may change it)."""
+    key = (k, cut_factor, *map(id, cands))
     hit = _SHORTLISTS.get(key)
     if hit is not None:
         return list(hit[1])
-    out = shortlist(cands, k)
+    out = shortlist(cands, k, cut_factor)
     if len(_SHORTLISTS) >= _SHORTLISTS_MAX:
         _SHORTLISTS.clear()
     _SHORTLISTS[key] = (tuple(cands), out)
@@ -241,10 +238,10 @@ def _first(x: tuple[float, Candidate]) -> float:
     return -x[0]
 
 
-def _cut(scored: list[tuple[float, Candidate]], k: int) -> list[Candidate]:
+def _cut(scored: list[tuple[float, Candidate]], k: int, log_cut: float) -> list[Candidate]:
     if not scored:
         return []
-    floor = scored[0][0] - _LOG_CUT
+    floor = scored[0][0] - log_cut
     return [c for sc, c in scored[:k] if sc >= floor]
 
 
@@ -253,7 +250,6 @@ def _family_shortlist(c: Candidate, f: int) -> float:
 
 
 # -- what a 3-gram model cannot see: an article before a plural noun ----------------------
-AGREEMENT_GAIN = 3.0  # nats (x20): "a similar goals" is almost never written; "the same goals" is
 # Words after "a"/"an" that take a plural ("a few goals", "a lot", "a great many"): no evidence there.
 QUANTITY_WORDS = frozenset(
     "few many lot lots bit little couple dozen hundred thousand million billion number great good "
@@ -273,14 +269,17 @@ def plural_only(word: str, index) -> bool:
     return not any(r.pos == "noun" for r in index.get((word,)) or ())
 
 
-def mark_agreement(spans: list[Span], units: list[Unit], seq: list[int], index) -> None:
+def mark_agreement(spans: list[Span], doc: Document, index, gain: float) -> None:
     """Set ``span.agreement`` where the span is an article and one word ("a similar",
     "an equivalent") right before a plural noun in the same sentence: read as it is the
     text breaks number agreement, which a 3-gram model does not notice ("similar goals"
     is common); an original without the article mends it ("the same goals"). The
     seed family writes it whenever it swaps "the same", "the other" before a plural.
     A plural used as a modifier ("an equivalent sports car") is marked too: the factor
-    is evidence for the language model's side of the scale, not a decision."""
+    is evidence for the language model's side of the scale, not a decision. ``gain``:
+    the factor (Config.agreement_gain; "a similar goals" is almost never written, "the
+    same goals" is)."""
+    units, seq = doc.units, doc.seq
     n = len(seq)
     for s in spans:
         if s.end - s.start != 2 or s.end >= n:
@@ -289,7 +288,7 @@ def mark_agreement(spans: list[Span], units: list[Unit], seq: list[int], index) 
         if first.lower not in ARTICLES or word.lower in QUANTITY_WORDS or not word.lower.isalpha():
             continue
         if nxt.is_word and not nxt.sent_start and plural_only(nxt.lower, index):
-            s.agreement = AGREEMENT_GAIN
+            s.agreement = gain
 
 
 def mends_agreement(s: Span, c: Candidate) -> float:
@@ -299,8 +298,7 @@ def mends_agreement(s: Span, c: Candidate) -> float:
 
 def build_spans(
     matches: list[Match],
-    units: list[Unit],
-    seq: list[int],
+    doc: Document,
     generator: CandidateGenerator,
     protected: set[int] | None = None,
 ) -> list[Span]:
@@ -309,6 +307,7 @@ def build_spans(
     Positions in ``protected`` are never part of a span; a capitalized word in the
     middle of a sentence is taken for a name and only artifact rows apply to it.
     """
+    units, seq = doc.units, doc.seq
     lowers = [units[i].lower for i in seq]
     ctx_cache: dict = {}
     grouped: dict[tuple[int, int], dict[str, Candidate]] = {}
@@ -352,7 +351,7 @@ def build_spans(
         # an original never doubles its neighbour ("an an degree", "the the")
         if (a, b) in merged:  # one match's list is shortlisted already
             lst = [c for c in bucket.values() if c.words[0] != before and c.words[-1] != after]
-            lst = shortlisted(lst, k)
+            lst = shortlisted(lst, k, generator.cut_factor)
         else:
             firsts, lasts = ends[(a, b)]
             if before in firsts or after in lasts:

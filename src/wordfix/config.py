@@ -46,7 +46,7 @@ class Config:
                      (the spinner maps a word the same way each time).
     neural_weight:   weight of the neural model's log probabilities (scorer="neural").
     max_candidates:  ceiling on the originals kept per span and spinner family after the
-                     relative cut (within candidates.CUT_FACTOR of the best prior x LM).
+                     relative cut (within cut_factor of the best prior x LM).
     lm_weight:       weight of language-model log probabilities against the channel.
     beam:            hypotheses kept per position when decoding a region jointly.
     chunk_chars:     long texts are processed in pieces of about this size, cut at
@@ -57,6 +57,71 @@ class Config:
                      "ftfy: ..." (encoding.py).
     spintax:         resolve leaked spinner groups "{a|b|c}" to the alternative the
                      model prefers, as edits of source "spintax" (spintax.py).
+
+    Tuned numbers. Every number the pipeline was tuned on lives here (the stage
+    functions take them as arguments and have no defaults of their own), so
+    ``benchmarks/tune.py --grid`` can vary any of them. Changing one changes what
+    wordfix restores; the defaults are the measured ones.
+
+    Candidates (candidates.py):
+    cut_factor:      relative cut of a span's candidate list: a candidate is kept when its
+                     prior x context-free LM score is within this factor of the best of its
+                     family (at most max_candidates). On a real-pair set "within 100, at
+                     most 40" kept the true original for 85% of the substitutions the
+                     pooled sources explain, with a median of 12 candidates.
+    agreement_gain:  log factor (nats) for an original that mends "a similar goals" (an
+                     article before a plural noun, which a 3-gram model does not notice;
+                     3.0: x20).
+
+    Spin evidence (evidence.py):
+    max_log_r:       the most (log R) one span can say about the whole document.
+    max_artifact_log_r: the most a span an artifact row explains best can say ("area
+                     unit" for "are": the seed family's signature). Set on the real pairs'
+                     paragraphs against clean paragraphs (benchmarks/results-real.md).
+    family_floor:    the less likely spinner family keeps at least this weight; at the
+                     floor its candidates are dropped before decoding.
+    evidence_spans:  spans judged (an even sample) to estimate the spin of one piece of
+                     text: a long clean text is known to be clean long before its end.
+    screen_candidates: whether a text is spun at all is judged first on each span's this
+                     many best candidates per family: the long lists' many weak
+                     candidates add up over a clean text's hundreds of spans (a clean page
+                     of WordNet examples read as spun). The priors were set on this screen.
+    withheld_from:   below the min_spin gate but at least this likely spun: the edits the
+                     gate holds back are listed in ``Restoration.withheld``.
+
+    Decoding (decide.py):
+    lower_start:     spin-rate factor of a span that starts a sentence in lower case, in
+                     a text whose sentences start with a capital (the spinner swapped it).
+    upper_start:     spin-rate factor of a span at a capitalized sentence start (kept).
+    lam_max:         ceiling on a span's spin rate after those factors and type evidence.
+    type_pseudo:     pseudo-occurrences at the base rate when the other occurrences of a
+                     word type vote on its original (type_evidence).
+    prune_margin:    nats below a span's best option, judged with its neighbours kept,
+                     past which a candidate is not decoded jointly.
+    prune_keep:      candidates at most per span in joint decoding.
+
+    Neural rescoring (rescore.py, scorer="neural"):
+    neural_certain:  a group whose best option the 3-gram model gives at least this
+                     posterior is left alone.
+    neural_options:  candidates per group given to the neural model (the 3-gram model's best).
+    neural_prefix_words: words before a group the neural model reads (this sentence and
+                     the one before).
+    neural_suffix_words: words after a group it reads (within the sentence).
+
+    The 3-gram model (language_model.py):
+    oov_logp:        log P of a word neither the 3-gram model nor the web unigram list
+                     knows (rarer than the web list's rarest).
+    web_offset:      added to a web unigram log P to put it on the 3-gram scale (median
+                     gap -1.0, and no context: -1.0).
+    num_logp:        log P of a number in digits (the speech model has none), any context.
+
+    Batch prior (batch.py, ``batch_prior``):
+    prior_sample:    documents read ahead to estimate a batch's share of spun documents.
+    max_spun_share:  the estimated share never exceeds this: each text still needs its
+                     own evidence (the clean negative cases' legitimate artifacts read
+                     likelihood ratios of 33-60; at a share of 0.3 they were edited).
+    prior_pseudo_documents: the configured priors count as this many documents in the
+                     estimate.
     """
 
     scorer: str = "ngram"
@@ -79,6 +144,31 @@ class Config:
     format: str = "text"
     fix_encoding: bool = False
     spintax: bool = True
+    # tuned numbers (documented above, in this order)
+    cut_factor: float = 100.0
+    agreement_gain: float = 3.0
+    max_log_r: float = 6.0
+    max_artifact_log_r: float = 10.0
+    family_floor: float = 0.02
+    evidence_spans: int = 800
+    screen_candidates: int = 10
+    withheld_from: float = 0.01
+    lower_start: float = 4.0
+    upper_start: float = 0.25
+    lam_max: float = 0.9
+    type_pseudo: float = 2.0
+    prune_margin: float = 6.0
+    prune_keep: int = 4
+    neural_certain: float = 0.9
+    neural_options: int = 2
+    neural_prefix_words: int = 12
+    neural_suffix_words: int = 4
+    oov_logp: float = -19.0
+    web_offset: float = -2.0
+    num_logp: float = -6.0
+    prior_sample: int = 200
+    max_spun_share: float = 0.1
+    prior_pseudo_documents: float = 2.0
 
     def __post_init__(self):
         if self.scorer not in SCORERS:
@@ -95,6 +185,15 @@ class Config:
             raise ValueError("spin_prior + learned_spin_prior must be below 1")
         if self.max_candidates < 1 or self.beam < 1 or self.chunk_chars < 1000:
             raise ValueError("max_candidates and beam must be >= 1, chunk_chars >= 1000")
+        if self.cut_factor < 1.0:
+            raise ValueError("cut_factor must be at least 1")
+        if not 0.0 < self.family_floor < 0.5:
+            raise ValueError("family_floor must be between 0 and 0.5")
+        if not 0.0 < self.lam_max < 1.0:
+            raise ValueError("lam_max must be strictly between 0 and 1")
+        counts = ("evidence_spans", "screen_candidates", "prune_keep", "neural_options", "prior_sample")
+        if min(getattr(self, name) for name in counts) < 1:
+            raise ValueError(f"{', '.join(counts)} must be >= 1")
         for name in ("extra_tables", "protect"):
             v = getattr(self, name)
             if isinstance(v, (str, os.PathLike)):

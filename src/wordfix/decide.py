@@ -21,16 +21,13 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 from operator import is_
+from typing import TYPE_CHECKING
 
 from .candidates import Candidate, Span, mends_agreement
 from .score import ContextScorer, State
 
-LAM_MAX = 0.9
-LOWER_START = 4.0  # a sentence starting in lower case: the spinner swapped its first words
-UPPER_START = 0.25  # a capitalized sentence start: its first word was most likely kept
-TYPE_PSEUDO = 2.0  # pseudo-occurrences at the base rate when pooling a word type's evidence
-PRUNE_MARGIN = 6.0  # nats below the best option of a span, judged with its neighbours kept
-PRUNE_KEEP = 4  # candidates at most per span in joint decoding
+if TYPE_CHECKING:
+    from .document import Document
 
 
 @dataclass(slots=True)
@@ -45,24 +42,33 @@ class Decision:
 Choice = tuple[int, int, "Candidate | None"]
 
 
-def sentence_start_factors(spans: list[Span], units, seq) -> None:
+def sentence_start_factors(spans: list[Span], doc: Document, lower_start: float, upper_start: float) -> None:
     """Adjust the spin rate of spans at sentence starts.
 
     The spinner writes its replacements in lower case, also at the start of a
     sentence ("promoting attracts customers' attention"), and leaves a kept first word
     capitalized. In a document whose sentences normally start with a capital, a
-    lower-case start is strong evidence of a swap and a capital start evidence against.
+    lower-case start is strong evidence of a swap and a capital start evidence against:
+    ``span.lam_factor`` is ``lower_start`` or ``upper_start`` there.
     """
+    units, seq = doc.units, doc.seq
     starts = [units[i].text for i in seq if units[i].is_word and units[i].sent_start and units[i].text[:1].isalpha()]
     if len(starts) < 3 or sum(w[:1].isupper() for w in starts) < 0.5 * len(starts):
         return
     for s in spans:
         first = units[seq[s.start]]
         if first.sent_start and first.text[:1].isalpha():
-            s.lam_factor = UPPER_START if first.text[:1].isupper() else LOWER_START
+            s.lam_factor = upper_start if first.text[:1].isupper() else lower_start
 
 
-def channel(spans: list[Span], lam: float, type_evidence: bool, families: tuple[float, float]) -> None:
+def channel(
+    spans: list[Span],
+    lam: float,
+    type_evidence: bool,
+    families: tuple[float, float],
+    lam_max: float,
+    type_pseudo: float,
+) -> None:
     """Set each span's channel terms: ``span.keep`` (log probability that a unit was
     left alone) and ``span.chan`` (log prior that the spinner wrote the span from each
     candidate).
@@ -72,13 +78,14 @@ def channel(spans: list[Span], lam: float, type_evidence: bool, families: tuple[
     word type the same way each time, so if "promoting" reads as "marketing" in ten
     places, the eleventh is probably "marketing" too, even where the context is mute.
     The type's rate is the smoothed mean of what the other occurrences say on their own
-    (an empirical-Bayes estimate), so many weak hints do not add up to certainty.
+    (an empirical-Bayes estimate, with ``type_pseudo`` pseudo-occurrences at the base
+    rate), so many weak hints do not add up to certainty. No span's rate exceeds ``lam_max``.
     """
     fa, fb = families
     log = math.log
     known: dict[tuple, tuple[float, ...]] = {}  # chan by rate and candidates: a word type recurs
     for s in spans:
-        sl = min(LAM_MAX, lam * s.lam_factor)
+        sl = min(lam_max, lam * s.lam_factor)
         s.keep = math.log1p(-sl)
         key = (sl, *map(id, s.candidates))  # the spans hold the candidates while this runs
         chan = known.get(key)
@@ -116,9 +123,9 @@ def channel(spans: list[Span], lam: float, type_evidence: bool, families: tuple[
             total = sum(p for _, _, p in occ)
             for s, i, p in occ:
                 base = math.exp(s.chan[i])
-                rate = s.lam_factor * (total - p + TYPE_PSEUDO * base) / (len(occ) - 1 + TYPE_PSEUDO)
+                rate = s.lam_factor * (total - p + type_pseudo * base) / (len(occ) - 1 + type_pseudo)
                 if rate > base:
-                    s.chan[i] = math.log(min(LAM_MAX, rate))
+                    s.chan[i] = math.log(min(lam_max, rate))
 
 
 def regions(spans: list[Span], scorer: ContextScorer) -> list[tuple[int, int, list[Span]]]:
@@ -140,9 +147,10 @@ def regions(spans: list[Span], scorer: ContextScorer) -> list[tuple[int, int, li
     return out
 
 
-def prune(spans: list[Span]) -> list[Span]:
-    """Drop candidates that lose clearly with the neighbours left as they are, and the
-    spans left with none: joint decoding only needs the plausible ones."""
+def prune(spans: list[Span], margin: float, keep_at_most: int) -> list[Span]:
+    """Drop candidates that lose clearly with the neighbours left as they are (``margin``
+    nats below the span's best option; at most ``keep_at_most`` stay), and the spans left
+    with none: joint decoding only needs the plausible ones."""
     out = []
     for s in spans:
         if not s.judged:
@@ -150,8 +158,8 @@ def prune(spans: list[Span]) -> list[Span]:
             continue
         keep = s.keep * (s.end - s.start)
         scores = [g + ch for g, ch in zip(s.gains, s.chan, strict=True)]
-        floor = max(keep, max(scores)) - PRUNE_MARGIN
-        kept = sorted([(sc, k) for k, sc in enumerate(scores) if sc >= floor], reverse=True)[:PRUNE_KEEP]
+        floor = max(keep, max(scores)) - margin
+        kept = sorted([(sc, k) for k, sc in enumerate(scores) if sc >= floor], reverse=True)[:keep_at_most]
         if kept:
             idx = [k for _, k in kept]
             t = Span(s.start, s.end, [s.candidates[k] for k in idx], s.text, s.lam_factor, agreement=s.agreement)
@@ -172,7 +180,7 @@ def decode_region(
         starts.setdefault(s.start, []).append(s)
     # beams[k]: state -> (score, back pointer (k_prev, state_prev, choice))
     beams: list[dict[State, tuple[float, tuple | None]]] = [{} for _ in range(rb - ra + 1)]
-    memo, logp, bonus = scorer.lm.memo, scorer.lm.logp, scorer.length_bonus
+    memo, logp, bonus = scorer.lm.cached, scorer.lm.logp, scorer.length_bonus
     beams[0][scorer.history(ra)] = (0.0, None)
     for p in range(ra, rb):
         cur = beams[p - ra]
@@ -305,25 +313,18 @@ def _alone(span: Span) -> tuple[int, list[tuple[str, float, str]]]:
 
 
 def decide(
-    scorer: ContextScorer,
-    spans: list[Span],
-    lam: float,
-    lm_weight: float,
-    beam: int,
-    type_evidence: bool,
-    families: tuple[float, float],
+    scorer: ContextScorer, spans: list[Span], lm_weight: float, beam: int, prune_margin: float, prune_keep: int
 ) -> list[Decision]:
     """Decode every region and return the chosen edits with their confidence.
 
-    Spans alone in their region are decided from the gains ``evidence`` computed
-    (``span.gains``); regions with several spans are decoded jointly. ``families``
-    scales the priors of the thesaurus family and of learned rows (``evidence``).
+    The spans carry their channel terms (``channel``). Spans alone in their region are
+    decided from the gains ``evidence`` computed (``span.gains``); regions with several
+    spans are decoded jointly, on the candidates ``prune`` keeps.
     """
-    if lam <= 1e-6 or not spans:
+    if not spans:
         return []
-    channel(spans, lam, type_evidence, families)
     out: list[Decision] = []
-    for ra, rb, group in regions(prune(spans), scorer):
+    for ra, rb, group in regions(prune(spans, prune_margin, prune_keep), scorer):
         if len(group) == 1:
             span = group[0]
             best, probs = _alone(span)

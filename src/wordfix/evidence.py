@@ -31,16 +31,6 @@ LAMBDA_GRID = tuple(x / 100 for x in range(10, 71, 5))
 # the spans the model clearly prefers restored are edited (at 0.10 a clean page took 53
 # edits per 10,000 words; benchmarks/results-real.md has the figures).
 ASSUMED_GRID = (0.001, 0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.07) + LAMBDA_GRID
-MAX_LOG_R = 6.0  # one span cannot say more than this about the document
-# ... unless an artifact row explains it best: a wording people almost never write where
-# the original belongs ("area unit" for "are", "Associate in Nursing" for "an"); where
-# the model prefers the original that strongly, it is the seed family's signature, and
-# a short pasted paragraph with one or two of them is spun. Measured on the real pairs'
-# paragraphs alone (../shared/data/real-pairs) against clean paragraphs of Wikipedia,
-# the benchmark corpora and the negative cases (the legitimate "an Associate in Nursing
-# degree" reads log R 4.2, the spun ones 7-14): see benchmarks/results-real.md.
-MAX_ARTIFACT_LOG_R = 10.0
-FAMILY_FLOOR = 0.02  # the less likely spinner family keeps at least this weight
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,10 +50,20 @@ class SpinEstimate:
 
 
 def span_log_ratios(
-    scorer: ContextScorer, spans: list[Span], lm_weight: float, known: dict[tuple[int, int], float] | None = None
+    scorer: ContextScorer,
+    spans: list[Span],
+    lm_weight: float,
+    known: dict[tuple[int, int], float] | None,
+    max_log_r: float,
+    max_artifact_log_r: float,
 ) -> list[tuple[float, float, Span]]:
     """log R for each span with its neighbours left as they are, once over the
     candidates of learned rows and once over the others (-inf where a family has none).
+    One span says at most ``max_log_r`` about the document, unless an artifact row
+    explains it best: a wording people almost never write where the original belongs
+    ("area unit" for "are", "Associate in Nursing" for "an"), the seed family's
+    signature, then up to ``max_artifact_log_r`` (the legitimate "an Associate in
+    Nursing degree" reads log R 4.2, the spun ones 7-14: benchmarks/results-real.md).
 
     Also stores each candidate's weighted language-model gain over keeping the span
     in ``span.gains``; the decoder reuses them for spans that stand alone. ``known``:
@@ -74,7 +74,7 @@ def span_log_ratios(
     # The candidate loop is the hot spot of a restore: ``emit`` and ``tail`` are inlined
     # there (same operations in the same order, so the same floats). Every candidate of a
     # span shares the history and the words that follow the span.
-    memo, logp, bonus = scorer.lm.memo, scorer.lm.logp, scorer.length_bonus
+    memo, logp, bonus = scorer.lm.cached, scorer.lm.logp, scorer.length_bonus
     n, bos, follow = scorer.n, scorer.bos, scorer.follow
     for s in spans:
         hist = scorer.history(s.start)
@@ -119,17 +119,18 @@ def span_log_ratios(
                 continue
             m = max(t)
             v = m + log(sum([exp(x - m) for x in t]))
-            # an artifact row that explains the span best may say more (MAX_ARTIFACT_LOG_R)
-            artifact = v > MAX_LOG_R and k == 0 and fam_a[t.index(m)].artifact
-            lr.append(min(MAX_ARTIFACT_LOG_R if artifact else MAX_LOG_R, v))
+            # an artifact row that explains the span best may say more (max_artifact_log_r)
+            artifact = v > max_log_r and k == 0 and fam_a[t.index(m)].artifact
+            lr.append(min(max_artifact_log_r if artifact else max_log_r, v))
         out.append((lr[0], lr[1], s))
     return out
 
 
 def judge(scorer: ContextScorer, spans: list[Span], lm_weight: float) -> None:
     """Score every candidate of ``spans`` in context (``span.gains``) without judging the
-    document: the spans the evidence sample left out, before they are decided."""
-    span_log_ratios(scorer, spans, lm_weight)
+    document: the spans the evidence sample left out, before they are decided (the caps on
+    log R do not touch the gains)."""
+    span_log_ratios(scorer, spans, lm_weight, None, math.inf, math.inf)
 
 
 def _best_rate(rs: list[float], grid: tuple[float, ...] = LAMBDA_GRID) -> tuple[float, float]:
@@ -146,7 +147,8 @@ def estimate(
     log_ratios: list[tuple[float, float, Span]],
     priors: tuple[float, float],
     n_words: int,
-    rate_grid: tuple[float, ...] = LAMBDA_GRID,
+    family_floor: float,
+    rate_grid: tuple[float, ...],
 ) -> SpinEstimate:
     """Posterior that the document is spun and its spin rate, from the span ratios.
 
@@ -158,9 +160,10 @@ def estimate(
     ones) and spun by the spinner whose channel was learned from real pairs (SpinBot),
     with prior probabilities ``priors`` = (thesaurus family, learned). Each family is
     judged on the word types it lists, at its own maximum-likelihood rate; the
-    posterior of the two spun hypotheses weighs the families (``learned_share``).
-    ``rate_grid``: the rates the reported spin rate is chosen from (the posterior is
-    always judged on LAMBDA_GRID); ASSUMED_GRID when the user says the text is spun.
+    posterior of the two spun hypotheses weighs the families (``learned_share``); the less
+    likely family keeps at least ``family_floor``. ``rate_grid``: the rates the reported
+    spin rate is chosen from (the posterior is always judged on LAMBDA_GRID); ASSUMED_GRID
+    when the user says the text is spun.
     """
     if not log_ratios:
         return SpinEstimate(0.0, 0.0, 0.0, 0, 0, "", "no spans any table lists")
@@ -186,7 +189,7 @@ def estimate(
     z = spun - math.log1p(-pa - pb)
     prob = 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
     d = max(-50.0, min(50.0, log_b - log_a)) if top > -math.inf else -50.0
-    share = min(1 - FAMILY_FLOOR, max(FAMILY_FLOOR, 1.0 / (1.0 + math.exp(-d))))
+    share = min(1 - family_floor, max(family_floor, 1.0 / (1.0 + math.exp(-d))))
     best_l, best_ll = (lam_b, ll_b) if share > 0.5 else (lam_a, ll_a)
     fa, fb = family_factors(share)
     combined = [(math.log(max(1e-300, fa * math.exp(la) + fb * math.exp(lb))), s) for la, lb, s in log_ratios]

@@ -11,9 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .tokenize import SPACE, Unit, line_breaks
-
 if TYPE_CHECKING:
+    from .document import Document
     from .tables import TableIndex
 
 
@@ -32,22 +31,10 @@ class Match:
     tag: str | None = None
 
 
-def content_sequence(units: list[Unit]) -> tuple[list[int], set[int]]:
-    """Indices of the non-space units, and the positions after which a paragraph breaks."""
-    seq: list[int] = []
-    breaks: set[int] = set()
-    for i, u in enumerate(units):
-        if u.kind == SPACE:
-            if seq and line_breaks(u.text) >= 2:
-                breaks.add(len(seq) - 1)
-        else:
-            seq.append(i)
-    return seq, breaks
-
-
-def find_matches(units: list[Unit], seq: list[int], breaks: set[int], index: TableIndex) -> list[Match]:
-    """Every table key matching the unit sequence, exact or through an inflected head."""
-    lowers = [units[i].lower for i in seq]
+def find_matches(doc: Document, index: TableIndex) -> list[Match]:
+    """Every table key matching the document's unit sequence, exact or through an inflected head."""
+    units, breaks = doc.units, doc.breaks
+    lowers = [units[i].lower for i in doc.seq]
     n = len(lowers)
     by_key, prefixes, max_len = index.by_key, index.prefixes, index.max_len
     analyses = index.analyses.get

@@ -3,7 +3,7 @@
 The 3-gram model sees two words on each side; SmolLM2-135M (``neural.py``) reads a
 window of a dozen words before and a few words after. After the fast decoder has
 made its choices, every group of overlapping spans that is still in doubt (no option
-at ``CERTAIN``) or that the decoder chose to edit without certainty is judged again:
+at ``certain``) or that the decoder chose to edit without certainty is judged again:
 each wording of the group is put in the same window of text (with the decoder's
 other choices applied) and scored whole, and combined with the same channel terms
 (spin rate, prior of each row) as before. All windows of a document go to the model
@@ -13,16 +13,16 @@ in batches, which is what keeps an article to seconds rather than minutes on a C
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .candidates import Candidate, Span
 from .decide import Decision, alone_scores, prune, softmax
 from .score import ContextScorer
-from .tokenize import Unit
 
-CERTAIN = 0.9  # a group whose best option the 3-gram model gives this much is left alone
-MAX_OPTIONS = 2  # candidates per group given to the model (the 3-gram model's best)
-PREFIX_WORDS = 12  # words before the group the model reads (this and the previous sentence)
-SUFFIX_WORDS = 4  # words after the group the model reads (within the sentence)
+if TYPE_CHECKING:
+    from .document import Document
+    from .language_model import TextScorer
+
 BATCH = 32
 
 
@@ -45,58 +45,68 @@ def _groups(spans: list[Span]) -> list[_Group]:
 
 
 def rescore(
-    text: str,
-    units: list[Unit],
-    seq: list[int],
+    doc: Document,
     scorer: ContextScorer,
     spans: list[Span],
     decisions: list[Decision],
-    lm,
+    lm: TextScorer,
     weight: float,
+    *,
+    certain: float,
+    options: int,
+    prefix_words: int,
+    suffix_words: int,
+    prune_margin: float,
+    prune_keep: int,
 ) -> list[Decision]:
     """Decisions after the neural model has judged the uncertain groups again.
 
-    ``spans`` must carry the channel terms ``decide`` set; ``lm`` has
-    ``score(texts, batch_size)`` giving each text's log probability.
+    A group whose best option the 3-gram model gives at least ``certain`` is left alone;
+    the others are judged on keep and their ``options`` best candidates, in a window of
+    ``prefix_words`` before and ``suffix_words`` after (Config.neural_*). The groups are
+    made of the candidates the decoder kept (``prune(spans, prune_margin, prune_keep)``).
+
+    ``spans`` must carry the channel terms ``decide`` set; ``lm`` scores whole texts
+    (``language_model.TextScorer``: ``neural.NeuralLM``).
     """
     out: dict[tuple[int, int], Decision] = {(d.span.start, d.span.end): d for d in decisions}
     context_state = dict(out)  # every window sees the fast decoder's choices around it
     jobs: list[tuple[_Group, list[tuple[Span | None, Candidate | None, float]], int]] = []
     texts: list[str] = []
-    for g in _groups(prune(spans)):
+    for g in _groups(prune(spans, prune_margin, prune_keep)):
         if scorer.crosses_sentence(g.start, g.end):
             continue
         decided_here = [k for k in out if g.start <= k[0] and k[1] <= g.end]
         if decided_here:
-            if all(out[k].confidence >= CERTAIN for k in decided_here):
+            if all(out[k].confidence >= certain for k in decided_here):
                 continue
-        elif max(_best_alone(s) for s in g.spans) >= CERTAIN:
+        elif max(_best_alone(s) for s in g.spans) >= certain:
             continue
         for k in decided_here:
             del out[k]
-        options = _options(g)
-        prefix, suffix, sent_start = _context(text, units, seq, scorer, g, context_state)
-        jobs.append((g, options, len(texts)))
-        texts.extend(prefix + _option_text(text, units, seq, g, s, c, sent_start) + suffix for s, c, _ in options)
+        opts = _options(g, options)
+        prefix, suffix, sent_start = _context(doc, scorer, g, context_state, prefix_words, suffix_words)
+        jobs.append((g, opts, len(texts)))
+        texts.extend(prefix + _option_text(doc, g, s, c, sent_start) + suffix for s, c, _ in opts)
     if not texts:
         return decisions
     scores = lm.score(texts, batch_size=BATCH)
-    for _g, options, first in jobs:
-        lps = scores[first : first + len(options)]
-        probs = softmax([weight * lp + ch for lp, (_, _, ch) in zip(lps, options, strict=True)])
+    for _g, opts, first in jobs:
+        lps = scores[first : first + len(opts)]
+        probs = softmax([weight * lp + ch for lp, (_, _, ch) in zip(lps, opts, strict=True)])
         best = max(range(len(probs)), key=probs.__getitem__)
         if best == 0:
             continue
-        s, c, _ = options[best]
+        s, c, _ = opts[best]
         assert s is not None and c is not None, "option 0 is the only one that keeps the text"
         alts = [("", probs[0], "keep")]
-        alts += [(o[1].text, p, o[1].source) for o, p in zip(options[1:], probs[1:], strict=True) if o[1]]
+        alts += [(o[1].text, p, o[1].source) for o, p in zip(opts[1:], probs[1:], strict=True) if o[1]]
         out[(s.start, s.end)] = Decision(s, c, probs[best], alts)
     return sorted(out.values(), key=lambda d: d.span.start)
 
 
-def _options(g: _Group) -> list[tuple[Span | None, Candidate | None, float]]:
-    """Keep, then the group's best candidates by the 3-gram model, with channel terms."""
+def _options(g: _Group, n: int) -> list[tuple[Span | None, Candidate | None, float]]:
+    """Keep, then the group's ``n`` best candidates by the 3-gram model, with channel terms."""
     keep: dict[int, float] = {}
     for s in g.spans:
         for p in range(s.start, s.end):
@@ -107,21 +117,19 @@ def _options(g: _Group) -> list[tuple[Span | None, Candidate | None, float]]:
         for c, ch, gain in zip(s.candidates, s.chan, s.gains, strict=True):
             ranked.append((gain + ch + outside, s, c, ch + outside))
     ranked.sort(key=lambda x: -x[0])
-    return [(None, None, sum(keep.values()))] + [(s, c, chan) for _, s, c, chan in ranked[:MAX_OPTIONS]]
+    return [(None, None, sum(keep.values()))] + [(s, c, chan) for _, s, c, chan in ranked[:n]]
 
 
 def _best_alone(s: Span) -> float:
     return max(softmax(alone_scores(s))) if s.gains else 0.0
 
 
-def _units_text(text: str, units: list[Unit], seq: list[int], a: int, b: int) -> str:
-    return text[units[seq[a]].start : units[seq[b - 1]].end]
-
-
-def _option_text(text, units, seq, g: _Group, s: Span | None, c: Candidate | None, sent_start: bool) -> str:
+def _option_text(doc: Document, g: _Group, s: Span | None, c: Candidate | None, sent_start: bool) -> str:
     """The group's text with the span replaced by the candidate (or as it is)."""
+    text, units, seq = doc.text, doc.units, doc.seq
     if s is None:
-        return _units_text(text, units, seq, g.start, g.end)
+        a, b = doc.chars(g.start, g.end)
+        return text[a:b]
     parts = []
     if s.start > g.start:
         parts.append(text[units[seq[g.start]].start : units[seq[s.start]].start])
@@ -135,8 +143,9 @@ def _option_text(text, units, seq, g: _Group, s: Span | None, c: Candidate | Non
     return "".join(parts)
 
 
-def _apply(text: str, units, seq, a_char: int, b_char: int, decided: dict[tuple[int, int], Decision]) -> str:
+def _apply(doc: Document, a_char: int, b_char: int, decided: dict[tuple[int, int], Decision]) -> str:
     """Text between two character offsets with the decided replacements applied."""
+    text, units, seq = doc.text, doc.units, doc.seq
     parts, pos = [], a_char
     for (s0, s1), d in sorted(decided.items()):
         cs, ce = units[seq[s0]].start, units[seq[s1 - 1]].end
@@ -152,12 +161,14 @@ def _apply(text: str, units, seq, a_char: int, b_char: int, decided: dict[tuple[
     return "".join(parts)
 
 
-def _context(text, units, seq, scorer: ContextScorer, g: _Group, decided) -> tuple[str, str, bool]:
-    """(prefix, suffix, whether the group starts its sentence): up to PREFIX_WORDS words
-    before the group (crossing at most one sentence start) and SUFFIX_WORDS after it
+def _context(
+    doc: Document, scorer: ContextScorer, g: _Group, decided, prefix_words: int, suffix_words: int
+) -> tuple[str, str, bool]:
+    """(prefix, suffix, whether the group starts its sentence): up to ``prefix_words`` words
+    before the group (crossing at most one sentence start) and ``suffix_words`` after it
     (within its sentence), with the decided replacements applied."""
     a, words, starts = g.start, 0, 0
-    while a > 0 and words < PREFIX_WORDS:
+    while a > 0 and words < prefix_words:
         if scorer.bos[a]:
             starts += 1
             if starts == 2:
@@ -165,10 +176,11 @@ def _context(text, units, seq, scorer: ContextScorer, g: _Group, decided) -> tup
         a -= 1
         words += scorer.lmw[a] is not None
     b, words = g.end, 0
-    while b < scorer.n and not scorer.bos[b] and words < SUFFIX_WORDS:
+    while b < scorer.n and not scorer.bos[b] and words < suffix_words:
         words += scorer.lmw[b] is not None
         b += 1
-    g_char, h_char = units[seq[g.start]].start, units[seq[g.end - 1]].end
-    prefix = _apply(text, units, seq, units[seq[a]].start, g_char, decided) if a < g.start else ""
-    suffix = _apply(text, units, seq, h_char, units[seq[b - 1]].end, decided) if b > g.end else ""
+    units, seq = doc.units, doc.seq
+    g_char, h_char = doc.chars(g.start, g.end)
+    prefix = _apply(doc, units[seq[a]].start, g_char, decided) if a < g.start else ""
+    suffix = _apply(doc, h_char, units[seq[b - 1]].end, decided) if b > g.end else ""
     return prefix, suffix, scorer.bos[g.start]

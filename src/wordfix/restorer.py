@@ -11,14 +11,14 @@ from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .candidates import Candidate, CandidateGenerator, Span, build_spans, mark_agreement, shortlisted
 from .config import FORMATS, Config
-from .decide import Decision, decide, sentence_start_factors
+from .decide import Decision, channel, decide, sentence_start_factors
+from .document import Document, read
 from .evidence import (
     ASSUMED_GRID,
-    FAMILY_FLOOR,
     LAMBDA_GRID,
     SpinEstimate,
     best_candidate,
@@ -28,13 +28,14 @@ from .evidence import (
     keep_families,
     span_log_ratios,
 )
-from .match import content_sequence, find_matches
+from .match import find_matches
 from .rescore import rescore
 from .restoration import Alternative, Detection, Edit, Restoration, SpanEvidence, apply_edits
 from .score import ContextScorer
-from .tokenize import Unit, tokenize, word_keys
+from .tokenize import tokenize, word_keys
 
 if TYPE_CHECKING:
+    from .language_model import LanguageModel
     from .tables import TableIndex
 
 
@@ -71,14 +72,15 @@ class Restorer:
             return load_index(paths + list(c.extra_tables))
 
     @cached_property
-    def lm(self):
-        from .language_model import default_ngram
+    def lm(self) -> LanguageModel:
+        from .language_model import ngram
 
-        return default_ngram()
+        c = self.config
+        return ngram(c.oov_logp, c.web_offset, c.num_logp)
 
     @cached_property
     def generator(self) -> CandidateGenerator:
-        return CandidateGenerator(self.index, self.lm, self.config.max_candidates)
+        return CandidateGenerator(self.index, self.lm, self.config.max_candidates, self.config.cut_factor)
 
     @cached_property
     def neural(self):
@@ -178,13 +180,14 @@ class Restorer:
                 for a, b in protected
                 if a < offset + len(chunk) and b > offset
             ]
-            ch_edits, ch_withheld, est, n_words, n_spans = self._restore_chunk(chunk, prot)
-            edits.extend(_shift(e, offset) for e in ch_edits)
-            withheld.extend(_shift(e, offset) for e in ch_withheld)
+            piece = self._restore_chunk(chunk, prot)
+            est, n_words = piece.estimate, piece.words
+            edits.extend(_shift(e, offset) for e in piece.edits)
+            withheld.extend(_shift(e, offset) for e in piece.withheld)
             scores.append((n_words, est.probability if est else 0.0, est.rate if est else 0.0))
             reasons.append(est.reason if est else "no spans any table lists")
             stats["words"] += n_words
-            stats["spans"] += n_spans
+            stats["spans"] += piece.spans
         total = sum(n for n, _, _ in scores) or 1
         spin = sum(n * p for n, p, _ in scores) / total
         stats["spin_rate"] = round(sum(n * p * r for n, p, r in scores) / total, 4)
@@ -198,28 +201,21 @@ class Restorer:
         if not text:
             return Detection(0.0, 0.0, 0.0, 0, (), "empty text", self.config.detect_threshold)
         with _gc_paused():
-            parts: list[tuple[int, SpinEstimate | None, list, int, list[Unit], list[int]]] = []
+            parts: list[tuple[int, SpinEstimate | None, list, int, Document]] = []
             for offset, chunk in _chunks(text, self.config.chunk_chars):
-                units, seq, spans = self._spans(chunk)
-                n_words = sum(1 for i in seq if units[i].is_word)
+                doc, spans = self._spans(chunk)
+                n_words = doc.n_words
                 if not spans:
-                    parts.append((n_words, None, [], offset, units, seq))
+                    parts.append((n_words, None, [], offset, doc))
                     continue
-                scorer = ContextScorer(self.lm, units, seq, self.config.length_bonus)
-                sentence_start_factors(spans, units, seq)
-                stride = max(1, -(-len(spans) // EVIDENCE_SPANS))
-                sample = spans[::stride]
-                if self.config.max_candidates > SCREEN_CANDIDATES:  # judged as restore judges it
-                    sample = _screen_spans(sample)
-                log_ratios = span_log_ratios(scorer, sample, self.config.lm_weight)
-                est = estimate(log_ratios, (self.config.spin_prior, self.config.learned_spin_prior), n_words)
-                parts.append((n_words, est, log_ratios, offset, units, seq))
+                screen = self._judge_sample(doc, spans, n_words).gate()  # judged as restore judges it
+                parts.append((n_words, screen.estimate, screen.log_ratios, offset, doc))
         total = sum(p[0] for p in parts) or 1
         prob = sum(n * (e.probability if e else 0.0) for n, e, *_ in parts) / total
         rate = sum(n * (e.rate if e else 0.0) for n, e, *_ in parts) / total
         share = sum(n * (e.learned_share if e else 0.0) for n, e, *_ in parts) / total
         evidence = []
-        for _, part, log_ratios, offset, units, seq in parts:
+        for _, part, log_ratios, offset, doc in parts:
             if part is None:
                 continue
             fa, fb = family_factors(part.learned_share)
@@ -227,7 +223,7 @@ class Restorer:
                 lr = math.log(max(1e-300, fa * math.exp(la) + fb * math.exp(lb)))
                 if lr <= 0:
                     continue
-                a, b = units[seq[s.start]].start, units[seq[s.end - 1]].end
+                a, b = doc.chars(s.start, s.end)
                 evidence.append(SpanEvidence(a + offset, b + offset, s.text, best_candidate(s).text, round(lr, 3)))
         evidence.sort(key=lambda e: -e.log_ratio)
         reasons = [e.reason for _, e, *_ in parts if e is not None] or ["no spans any table lists"]
@@ -252,72 +248,110 @@ class Restorer:
         text = check_text(text)
         out = []
         for offset, chunk in _chunks(text, self.config.chunk_chars):
-            units, seq, spans = self._spans(chunk)
+            doc, spans = self._spans(chunk)
             for s in spans:
-                a, b = units[seq[s.start]].start, units[seq[s.end - 1]].end
+                a, b = doc.chars(s.start, s.end)
                 out.append((a + offset, b + offset, chunk[a:b], [c.text for c in s.candidates]))
         return out
 
-    def _spans(self, text: str, protected: Sequence[tuple[int, int]] = ()) -> tuple[list[Unit], list[int], list]:
-        """Stages 1-3: the units of the text, its non-space sequence, and the spans with
-        their candidate originals."""
-        units = tokenize(text)
-        seq, breaks = content_sequence(units)
-        matches = find_matches(units, seq, breaks, self.index)
-        positions = self._protected_positions(units, seq)
+    def _spans(self, text: str, protected: Sequence[tuple[int, int]] = ()) -> tuple[Document, list[Span]]:
+        """Stages 1-3: the text read into a Document, and the spans with their candidate
+        originals."""
+        doc = read(text)
+        matches = find_matches(doc, self.index)
+        positions = self._protected_positions(doc)
         if protected:
-            positions |= _positions_in(units, seq, protected)
-        spans = build_spans(matches, units, seq, self.generator, positions)
-        mark_agreement(spans, units, seq, self.index)
-        return units, seq, spans
+            positions |= _positions_in(doc, protected)
+        spans = build_spans(matches, doc, self.generator, positions)
+        mark_agreement(spans, doc, self.index, self.config.agreement_gain)
+        return doc, spans
 
-    def _restore_chunk(self, text: str, protected: Sequence[tuple[int, int]] = ()):
+    def _restore_chunk(self, text: str, protected: Sequence[tuple[int, int]] = ()) -> _Piece:
+        """The pipeline on one piece of text, stage by stage. The stages annotate the spans
+        they are given (``lam_factor``, ``gains``, ``keep`` and ``chan``: see ``Span``) and
+        return what they find."""
         c = self.config
-        units, seq, spans = self._spans(text, protected)
-        n_words = sum(1 for i in seq if units[i].is_word)
+        doc, spans = self._spans(text, protected)  # 1-3: tokenize, match tables, candidates
+        n_words = doc.n_words
         if not spans:
-            return [], [], None, n_words, 0
-        scorer = ContextScorer(self.lm, units, seq, c.length_bonus)
-        sentence_start_factors(spans, units, seq)
-        # Judge how spun the text is on an even sample of its spans (all of them up to
-        # EVIDENCE_SPANS): a long clean text is known to be clean long before the end.
-        stride = max(1, -(-len(spans) // EVIDENCE_SPANS))
+            return _Piece([], [], None, n_words, 0)
+        sample = self._judge_sample(doc, spans, n_words)  # 4a: the gate, on an even sample
+        if sample.screen is not None and sample.screen.probability < c.withheld_from and not c.assume_spun:
+            return _Piece([], [], sample.screen.estimate, n_words, len(spans))  # clearly clean: done
+        spin = self._spin(sample, n_words)  # 4b: the spin rate the decoder works at
+        if not spin.rate:
+            return _Piece([], [], spin.estimate, n_words, len(spans))
+        # the family the document is not spun by (weight at the floor) offers nothing more
+        spans = keep_families(spans, spin.families, c.family_floor / (1 - c.family_floor) + 1e-9)
+        if sample.stride > 1:  # 4c: every candidate the sample left out, scored in context
+            judge(sample.scorer, [s for s in spans if not s.judged], c.lm_weight)
+        channel(spans, spin.rate, c.type_evidence, spin.families, c.lam_max, c.type_pseudo)  # 5a: channel terms
+        decisions = decide(sample.scorer, spans, c.lm_weight, c.beam, c.prune_margin, c.prune_keep)  # 5b: decode
+        if c.scorer == "neural" and not spin.withheld:  # 5c: the uncertain ones again
+            decisions = rescore(
+                doc,
+                sample.scorer,
+                spans,
+                decisions,
+                self.neural,
+                c.neural_weight,
+                certain=c.neural_certain,
+                options=c.neural_options,
+                prefix_words=c.neural_prefix_words,
+                suffix_words=c.neural_suffix_words,
+                prune_margin=c.prune_margin,
+                prune_keep=c.prune_keep,
+            )
+        edits = self._edits(decisions, doc)  # 6: the edits, recased
+        if spin.withheld:
+            return _Piece([], edits, spin.estimate, n_words, len(spans))
+        return _Piece(edits, [], spin.estimate, n_words, len(spans))
+
+    def _judge_sample(self, doc: Document, spans: list[Span], n_words: int) -> _Sample:
+        """Stage 4a, for ``restore`` and ``detect`` alike: how spun the text is, judged on
+        an even sample of its spans (all of them up to ``evidence_spans``: a long clean text
+        is known to be clean long before the end) and on each span's top candidates
+        (``_screen``: clearly clean text stops there, before the long lists are read)."""
+        c = self.config
+        scorer = ContextScorer(self.lm, doc, c.length_bonus)
+        sentence_start_factors(spans, doc, c.lower_start, c.upper_start)
+        stride = max(1, -(-len(spans) // c.evidence_spans))
         sample = spans[::stride]
-        priors = (c.spin_prior, c.learned_spin_prior)
-        # The gate is judged on each span's top candidates (``_screen``); clearly clean text
-        # stops there, before the long candidate lists are read at all.
-        screen = _screen(scorer, sample, c, priors, n_words)
-        if screen is not None and screen.probability < WITHHELD_FROM and not c.assume_spun:
-            return [], [], screen.estimate, n_words, len(spans)
-        log_ratios = span_log_ratios(scorer, sample, c.lm_weight, _screened_gains(screen))
-        est = estimate(log_ratios, priors, n_words, ASSUMED_GRID if c.assume_spun else LAMBDA_GRID)
-        gate = screen.estimate if screen is not None else est
+        screen = _screen(scorer, sample, c, self._priors, n_words)
+        return _Sample(scorer, sample, stride, screen, n_words, c)
+
+    @property
+    def _priors(self) -> tuple[float, float]:
+        return self.config.spin_prior, self.config.learned_spin_prior
+
+    def _spin(self, sample: _Sample, n_words: int) -> _Spin:
+        """Stage 4b: the spin estimate on every candidate of the sample, the gate's verdict
+        (the screen's, when there is one) and the rate the decoder works at."""
+        c = self.config
+        gains = _screened_gains(sample.screen)
+        log_ratios = span_log_ratios(sample.scorer, sample.spans, c.lm_weight, gains, c.max_log_r, c.max_artifact_log_r)
+        grid = ASSUMED_GRID if c.assume_spun else LAMBDA_GRID  # the user says it is spun: it may be little
+        est = estimate(log_ratios, self._priors, n_words, c.family_floor, grid)
+        gate = sample.screen.estimate if sample.screen is not None else est
         lam = est.rate if gate.probability >= c.min_spin or c.assume_spun else 0.0
-        withheld = not lam and gate.probability >= WITHHELD_FROM
+        withheld = not lam and gate.probability >= c.withheld_from
         if withheld:  # what the gate holds back, so that nothing is withheld in silence
             lam = est.rate
         est = replace(est, probability=gate.probability, learned_share=gate.learned_share, reason=gate.reason)
-        if not lam:
-            return [], [], est, n_words, len(spans)
-        families = family_factors(est.learned_share)
-        # the family the document is not spun by (weight at the floor) offers nothing more
-        spans = keep_families(spans, families, FAMILY_FLOOR / (1 - FAMILY_FLOOR) + 1e-9)
-        if stride > 1:
-            judge(scorer, [s for s in spans if not s.judged], c.lm_weight)
-        decisions = decide(scorer, spans, lam, c.lm_weight, c.beam, c.type_evidence, families)
-        if c.scorer == "neural" and not withheld:
-            decisions = rescore(text, units, seq, scorer, spans, decisions, self.neural, c.neural_weight)
-        # judged on the confidence an edit reports (rounded), so min_confidence=1.0 keeps the 1.0s
-        edits = [e for e in (self._edit(d, units, seq, text) for d in decisions) if e.confidence >= c.min_confidence]
-        edits = [e for e in edits if e.before != e.after]
-        if withheld:
-            return [], edits, est, n_words, len(spans)
-        return edits, [], est, n_words, len(spans)
+        return _Spin(est, lam, withheld, family_factors(est.learned_share))
 
-    def _protected_positions(self, units: list[Unit], seq: list[int]) -> set[int]:
+    def _edits(self, decisions: list[Decision], doc: Document) -> list[Edit]:
+        """Stage 6: the decisions as edits, judged on the confidence an edit reports
+        (rounded, so min_confidence=1.0 keeps the 1.0s); none that changes nothing."""
+        c = self.config
+        edits = [e for e in (self._edit(d, doc) for d in decisions) if e.confidence >= c.min_confidence]
+        return [e for e in edits if e.before != e.after]
+
+    def _protected_positions(self, doc: Document) -> set[int]:
         out: set[int] = set()
         if not self._protected_phrases:
             return out
+        units, seq = doc.units, doc.seq
         lowers = [units[i].lower for i in seq]
         for key in self._protected_phrases:
             n = len(key)
@@ -326,16 +360,18 @@ class Restorer:
                     out.update(range(i, i + n))
         return out
 
-    def _edit(self, d: Decision, units: list[Unit], seq: list[int], text: str) -> Edit:
-        first, last = units[seq[d.span.start]], units[seq[d.span.end - 1]]
-        before = text[first.start : last.end]
-        after = recase(d.candidate, before, units, seq, d.span.start, d.span.end)
+    def _edit(self, d: Decision, doc: Document) -> Edit:
+        start, end = doc.chars(d.span.start, d.span.end)
+        before = doc.text[start:end]
+        after = recase(d.candidate, before, doc, d.span.start, d.span.end)
         alts = tuple(Alternative(before if src == "keep" else t, round(p, 4), src) for t, p, src in d.alternatives)
-        return Edit(first.start, last.end, before, after, round(d.confidence, 4), d.candidate.source, alts)
+        return Edit(start, end, before, after, round(d.confidence, 4), d.candidate.source, alts)
 
 
-def recase(c: Candidate, before: str, units: list[Unit], seq: list[int], a: int, b: int) -> str:
-    """Give the replacement the case the original most likely had."""
+def recase(c: Candidate, before: str, doc: Document, a: int, b: int) -> str:
+    """Give the replacement (positions ``a`` to ``b`` of ``doc.seq``, spelled ``before``
+    in the text) the case the original most likely had."""
+    units, seq = doc.units, doc.seq
     after = c.text
     letters = [ch for ch in before if ch.isalpha()]
     if len(letters) > 1 and all(ch.isupper() for ch in letters):
@@ -378,8 +414,9 @@ def _gc_paused():
                 gc.enable()
 
 
-def _positions_in(units: list[Unit], seq: list[int], ranges: Sequence[tuple[int, int]]) -> set[int]:
-    """Positions in ``seq`` whose unit overlaps one of the sorted character ranges."""
+def _positions_in(doc: Document, ranges: Sequence[tuple[int, int]]) -> set[int]:
+    """Positions in ``doc.seq`` whose unit overlaps one of the sorted character ranges."""
+    units, seq = doc.units, doc.seq
     out: set[int] = set()
     j = 0
     for k, i in enumerate(seq):
@@ -434,21 +471,21 @@ def chunk_end(text: str, pos: int, size: int) -> int:
     return cut
 
 
-EVIDENCE_SPANS = 800  # spans judged to estimate the spin of one piece of text
-WITHHELD_FROM = 0.01  # below the gate but at least this likely spun: the held-back edits are listed
 DETECT_EVIDENCE = 10  # strongest spans a Detection lists
-# Whether a text is spun at all is judged on each span's SCREEN_CANDIDATES best candidates per
-# family (the fixed top 10 of before the long lists): the long lists' many weak candidates
+# Whether a text is spun at all is judged on each span's Config.screen_candidates best candidates
+# per family (the fixed top 10 of before the long lists): the long lists' many weak candidates
 # (Moby's above all) add up over a clean text's hundreds of spans and made a clean page of
 # WordNet example sentences read as spun (log LR +11.6 against +3.4 on the top 10; four false
 # edits). Clean text then also does not pay for the long lists: it is left alone after the screen.
 # The priors (spin_prior, learned_spin_prior) were set on this screen.
-SCREEN_CANDIDATES = 10
 
 
 @dataclass
 class _Screen:
+    """The spin estimate on the top candidates of each span of the sample."""
+
     estimate: SpinEstimate
+    log_ratios: list[tuple[float, float, Span]]
     spans: list[Span]  # the screened copies, with their gains
     originals: list[Span]
 
@@ -457,18 +494,61 @@ class _Screen:
         return self.estimate.probability
 
 
+@dataclass
+class _Sample:
+    """Stage 4a's result: the scorer, the sample of spans the document is judged on, and
+    the screen (None when the candidate lists are no longer than the screen's)."""
+
+    scorer: ContextScorer
+    spans: list[Span]
+    stride: int  # every stride-th span is in the sample
+    screen: _Screen | None
+    n_words: int
+    config: Config
+
+    def gate(self) -> _Screen:
+        """What the gate reads: the screen, or the sample judged whole when there is none."""
+        if self.screen is not None:
+            return self.screen
+        c = self.config
+        log_ratios = span_log_ratios(self.scorer, self.spans, c.lm_weight, None, c.max_log_r, c.max_artifact_log_r)
+        est = estimate(log_ratios, (c.spin_prior, c.learned_spin_prior), self.n_words, c.family_floor, LAMBDA_GRID)
+        return _Screen(est, log_ratios, self.spans, self.spans)
+
+
+@dataclass
+class _Spin:
+    """Stage 4b's result."""
+
+    estimate: SpinEstimate  # with the gate's probability, family share and reason
+    rate: float  # the spin rate λ the decoder works at (0: nothing is decoded)
+    withheld: bool  # below the gate: the edits are listed as withheld, not made
+    families: tuple[float, float]  # prior factors of the two spinner families (family_factors)
+
+
+class _Piece(NamedTuple):
+    """What the pipeline gives for one piece of text."""
+
+    edits: list[Edit]
+    withheld: list[Edit]
+    estimate: SpinEstimate | None  # None: no span any table lists
+    words: int
+    spans: int
+
+
 def _screen(scorer, sample: list, c: Config, priors: tuple[float, float], n_words: int) -> _Screen | None:
     """The spin estimate on the top candidates of each span (None when the lists are no longer)."""
-    if c.max_candidates <= SCREEN_CANDIDATES:
+    if c.max_candidates <= c.screen_candidates:
         return None
-    short = _screen_spans(sample)
-    return _Screen(estimate(span_log_ratios(scorer, short, c.lm_weight), priors, n_words), short, sample)
+    short = _screen_spans(sample, c.screen_candidates, c.cut_factor)
+    log_ratios = span_log_ratios(scorer, short, c.lm_weight, None, c.max_log_r, c.max_artifact_log_r)
+    return _Screen(estimate(log_ratios, priors, n_words, c.family_floor, LAMBDA_GRID), log_ratios, short, sample)
 
 
-def _screen_spans(spans: list[Span]) -> list[Span]:
-    """Copies of the spans with each family's SCREEN_CANDIDATES best candidates."""
+def _screen_spans(spans: list[Span], k: int, cut_factor: float) -> list[Span]:
+    """Copies of the spans with each family's ``k`` best candidates."""
     return [
-        Span(s.start, s.end, shortlisted(s.candidates, SCREEN_CANDIDATES), s.text, s.lam_factor, agreement=s.agreement)
+        Span(s.start, s.end, shortlisted(s.candidates, k, cut_factor), s.text, s.lam_factor, agreement=s.agreement)
         for s in spans
     ]
 

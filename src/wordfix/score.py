@@ -10,9 +10,13 @@ are compared on the same context and no length bias creeps in.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from .language_model import BOS, EOS, lm_word
-from .tokenize import WORD, Unit
+from .language_model import BOS, EOS, LanguageModel, lm_word
+from .tokenize import WORD
+
+if TYPE_CHECKING:
+    from .document import Document
 
 State = tuple[str, str]  # (previous word, the one before)
 
@@ -23,10 +27,12 @@ def lm_words(words: Sequence[str]) -> tuple[str, ...]:
 
 
 class ContextScorer:
-    """Scores hypotheses over one document's unit sequence with an n-gram model."""
+    """Scores hypotheses over one document's unit sequence with a word-level language model."""
 
-    def __init__(self, lm, units: list[Unit], seq: list[int], length_bonus: float = 0.0):
+    def __init__(self, lm: LanguageModel, doc: Document, length_bonus: float):
         self.lm = lm
+        self._cached = lm.cached  # the model's memo (clearing it keeps the object)
+        units, seq = doc.units, doc.seq
         self.length_bonus = length_bonus
         self.n = len(seq)
         self.lmw: list[str | None] = []
@@ -73,7 +79,7 @@ class ContextScorer:
         (plus the length bonus for each word)."""
         lp = self.length_bonus * len(words)
         h1, h2 = state
-        memo = self.lm.memo
+        memo = self._cached
         for w in words:
             v = memo.get((w, h1, h2))
             lp += self.lm.logp(w, h1, h2) if v is None else v
@@ -87,7 +93,7 @@ class ContextScorer:
         logp = self.lm.logp
         if not words_after:
             lp = 0.0
-            memo = self.lm.memo
+            memo = self._cached
             for w in self.follow[q] if q < self.n and not self.bos[q] else (EOS,):
                 v = memo.get((w, h1, h2))
                 lp += logp(w, h1, h2) if v is None else v

@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .language_model import BOS, EOS
+from .language_model import BOS, EOS, LanguageModel
 from .score import lm_words
 from .tokenize import SENTENCE_END, SPACE, normalize, tokenize, word_keys
 
@@ -176,7 +176,7 @@ def _context(text: str, start: int, end: int) -> tuple[tuple[str, ...], tuple[st
     return tuple(reversed(left[:2])), tuple(right)
 
 
-def choose(lm, text: str, group: Group) -> list[tuple[str, float]]:
+def choose(lm: LanguageModel, text: str, group: Group) -> list[tuple[str, float]]:
     """The alternatives with their probabilities under the model, best first (ties keep
     the spinner's order, whose first alternative is most often the original)."""
     left, right = _context(text, group.start, group.end)

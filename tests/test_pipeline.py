@@ -1,0 +1,141 @@
+"""The pipeline's seams (issue 14): the Document stage 1 gives, and the LanguageModel
+protocol the scorer depends on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import wordfix
+from wordfix.document import Document, read
+from wordfix.language_model import EOS, LanguageModel, Ngram
+from wordfix.score import ContextScorer
+
+
+class UniformLM:
+    """A LanguageModel that is not the n-gram model: every word equally likely, no memo."""
+
+    def __init__(self) -> None:
+        self.asked: list[Ngram] = []
+
+    @property
+    def cached(self) -> dict[Ngram, float]:
+        return {}
+
+    def logp(self, w: str, h1: str, h2: str) -> float:
+        self.asked.append((w, h1, h2))
+        return -1.0
+
+    def known(self, w: str) -> bool:
+        return True
+
+
+def test_read_gives_a_frozen_document():
+    doc = read("One two.\n\nThree four")
+    assert isinstance(doc, Document)
+    assert [doc.unit(k).text for k in range(len(doc.seq))] == ["One", "two", ".", "Three", "four"]
+    assert doc.breaks == {2} and doc.n_words == 4
+    assert doc.chars(3, 5) == (10, 20) and doc.text[10:20] == "Three four"
+    with pytest.raises(AttributeError):
+        doc.text = "x"
+
+
+def test_the_scorer_reads_any_language_model():
+    lm: LanguageModel = UniformLM()
+    scorer = ContextScorer(lm, read("One two three."), 0.0)
+    state, lp = scorer.emit(scorer.history(1), ("deux",))
+    assert state == ("deux", "one") and lp == -1.0
+    assert scorer.tail(state, 2) == -2.0  # "three", then the sentence ends
+    assert lm.asked[-1] == (EOS, "three", "deux")
+
+
+# -- the tuned numbers are Config's, and each Restorer uses its own ---------------------
+AGREEMENT = "We share a similar goals and plans with them, and a similar interests too."
+
+
+SEED = Path(__file__).resolve().parents[1] / "examples" / "seed_spun_article.txt"
+
+
+@pytest.fixture(scope="module")
+def default() -> wordfix.Restorer:
+    return wordfix.Restorer()
+
+
+@pytest.fixture(scope="module")
+def seed_spun() -> str:
+    return SEED.read_text(encoding="utf-8")
+
+
+def test_the_defaults_are_the_numbers_the_modules_had():
+    c = wordfix.Config()
+    assert (c.cut_factor, c.agreement_gain, c.max_log_r, c.max_artifact_log_r, c.family_floor) == (
+        100.0,
+        3.0,
+        6.0,
+        10.0,
+        0.02,
+    )
+    assert (c.evidence_spans, c.screen_candidates, c.withheld_from) == (800, 10, 0.01)
+    assert (c.lower_start, c.upper_start, c.lam_max, c.type_pseudo, c.prune_margin, c.prune_keep) == (
+        4.0,
+        0.25,
+        0.9,
+        2.0,
+        6.0,
+        4,
+    )
+    assert (c.neural_certain, c.neural_options, c.neural_prefix_words, c.neural_suffix_words) == (0.9, 2, 12, 4)
+    assert (c.oov_logp, c.web_offset, c.num_logp) == (-19.0, -2.0, -6.0)
+    assert (c.prior_sample, c.max_spun_share, c.prior_pseudo_documents) == (200, 0.1, 2.0)
+
+
+def test_the_default_numbers_given_explicitly_change_nothing(default, seed_spun):
+    explicit = wordfix.Restorer(max_log_r=6.0, agreement_gain=3.0, cut_factor=100.0, oov_logp=-19.0)
+    assert explicit.restore(seed_spun) == default.restore(seed_spun)
+
+
+def test_agreement_gain_is_the_restorers_own(default):
+    """Two Restorers differing only in agreement_gain: the article agreement counts in
+    one and not in the other, and neither changes what the other does (no shared memo)."""
+    without = wordfix.Restorer(agreement_gain=0.0, assume_spun=True)
+    spun = wordfix.Restorer(assume_spun=True)
+    marked = {s.text: s.agreement for s in spun._spans(AGREEMENT)[1] if s.agreement}
+    assert marked == {"a similar": 3.0}
+    assert not any(s.agreement for s in without._spans(AGREEMENT)[1])
+    a, b, a2 = spun.restore(AGREEMENT), without.restore(AGREEMENT), spun.restore(AGREEMENT)
+    assert a == a2
+    assert [(e.before, e.after) for e in a.edits] == [("a similar", "the same")] * 2
+    assert not b.edits
+
+
+def test_max_log_r_caps_the_evidence(default, seed_spun):
+    capped = wordfix.Restorer(max_log_r=0.5, max_artifact_log_r=0.5)
+    r = default.restore(seed_spun)
+    low = capped.restore(seed_spun)
+    assert r.spin_score > 0.99 and len(r.edits) > 50
+    assert low.spin_score < 0.01 and not low.edits  # no span says enough to call it spun
+    assert default.restore(seed_spun) == r  # the capped Restorer left the default one alone
+
+
+def test_cut_factor_is_in_the_shortlist_memo():
+    from wordfix.candidates import Candidate, shortlisted
+
+    def cand(text, score):
+        return Candidate(text, (text,), 0.1, "synonym", (), score, (text,), (0.1, 0.0))
+
+    lst = [cand("best", -5.0), cand("far", -5.0 - 10.0)]
+    assert [c.text for c in shortlisted(lst, 10, 100.0)] == ["best"]
+    assert [c.text for c in shortlisted(lst, 10, 1e6)] == ["best", "far"]  # same list, other cut
+
+
+def test_the_language_model_numbers_give_a_model_of_their_own(default):
+    other = wordfix.Restorer(num_logp=-2.0)
+    assert other.lm is not default.lm and wordfix.Restorer().lm is default.lm
+    assert other.lm.logp("<num>", "in", "") == -2.0 and default.lm.logp("<num>", "in", "") == -6.0
+
+
+def test_a_tuned_number_config_refuses():
+    for bad in ({"cut_factor": 0.5}, {"family_floor": 0.6}, {"lam_max": 1.0}, {"prune_keep": 0}):
+        with pytest.raises(ValueError):
+            wordfix.Config(**bad)
