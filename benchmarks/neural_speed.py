@@ -44,7 +44,7 @@ sys.stdout.reconfigure(line_buffering=True)  # show progress when piped
 
 SPUN_FILE = "seed_spun_article.txt"
 ORIGINAL_FILE = "seed_original_reconstructed.txt"
-OOV_LOGP = -17.0  # natural-log floor for a word outside the 3-gram vocabulary (as wordfix.language_model)
+OOV_LOGP = -17.0  # this baseline's own floor for a word outside the 3-gram vocabulary (wordfix's: Config.oov_logp)
 
 
 def peak_rss_mb() -> float:

@@ -40,7 +40,7 @@ FREQ_POWER = 0.5
 # Single words only, on both sides: Moby's phrases (idioms, "gather around") added 0.6 points of
 # candidate recall on the real pairs (60.9% -> 60.3% without them) for 185k more rows, and they
 # split the posterior of multi-word spans ("electronic communication": media, email, messaging).
-CUT_FACTOR = 100.0  # as wordfix.candidates.CUT_FACTOR
+CUT_FACTOR = 100.0  # the restorer's default relative cut, wordfix.Config.cut_factor (not imported here)
 PER_SPUN = 40  # as the default max_candidates
 MIN_ZIPF_SPUN = 3.5
 MIN_ZIPF_ORIGINAL = 4.0
@@ -110,7 +110,7 @@ def build(path: Path, min_weight: float) -> tuple[list[tuple], dict]:
             key = (e, h)
             if key not in rows or rows[key][0] < w:
                 rows[key] = [w, f"moby {h}, entry {rank + 1}/{len(ents)} (word frequency {freq(e):.2g})"]
-    # The restorer's relative cut (candidates.CUT_FACTOR, at most PER_SPUN), applied here with a
+    # The restorer's relative cut (Config.cut_factor, at most PER_SPUN), applied here with a
     # context-free score prior x word frequency of the original, so Moby's long reversed lists
     # cost neither memory nor lookup time for originals the cut would drop anyway.
     by_spun: dict[str, list] = defaultdict(list)
