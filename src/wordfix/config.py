@@ -61,7 +61,9 @@ class Config:
     Tuned numbers. Every number the pipeline was tuned on lives here (the stage
     functions take them as arguments and have no defaults of their own), so
     ``benchmarks/tune.py --grid`` can vary any of them. Changing one changes what
-    wordfix restores; the defaults are the measured ones.
+    wordfix restores; the defaults are the measured ones. Not here: the grids the spin
+    rate is searched over (evidence.LAMBDA_GRID, 0.10-0.70, and ASSUMED_GRID, from 0.001
+    for assume_spun), which are a search space rather than a setting.
 
     Candidates (candidates.py):
     cut_factor:      relative cut of a span's candidate list: a candidate is kept when its
