@@ -176,11 +176,12 @@ def estimate(
     # learned table existed); the learned channel must explain every type, the thesaurus
     # family's artifacts included ("area unit" is no SpinBot output). Each family's spin
     # rate is estimated on the types it lists, where it could have swapped.
-    lam_a, ll_a = _best_rate([r for r in ra if r > 0.0] or [0.0])
+    listed_a = [r for r in ra if r > 0.0] or [0.0]
+    lam_a, ll_a = _best_rate(listed_a)  # the posterior is judged on LAMBDA_GRID
+    if rate_grid is not LAMBDA_GRID:
+        lam_a, _ = _best_rate(listed_a, rate_grid)
     lam_b, _ = _best_rate([r for r in rb if r > 0.0] or [0.0], rate_grid)
     _, ll_b = _best_rate(rb)
-    if rate_grid is not LAMBDA_GRID:
-        lam_a, _ = _best_rate([r for r in ra if r > 0.0] or [0.0], rate_grid)
     lls = (ll_a if any(ra) else -math.inf, ll_b if any(rb) else -math.inf)  # -inf: the family lists nothing
     pa, pb = priors
     log_a, log_b = math.log(pa) + lls[0], math.log(pb) + lls[1]
