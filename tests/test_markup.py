@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import io
+import json
 from contextlib import redirect_stdout
 from pathlib import Path
 
@@ -240,8 +241,9 @@ def test_page_with_mojibake():
     assert "100–200 euros" in r.text and "doesn’t mean" in r.text and "© 2024" in r.text
     assert 'title="cafÃ© owners area unit welcome"' in r.text  # attributes are markup: untouched
     assert ("area unit", "are") in {(e.before, e.after) for e in r.edits}
-    # off by default in the library
-    assert not [e for e in restorer().restore(doc, "html").edits if e.source.startswith("ftfy")]
+    # by default in the library where the text is judged spun, as this page is
+    assert restorer().restore(doc, "html").text == r.text
+    assert not [e for e in restorer().restore(doc, "html", fix_encoding=False).edits if e.source.startswith("ftfy")]
     # on by default for HTML in `wordfix fix`, and the file's format found by its extension
     out = io.StringIO()
     with redirect_stdout(out):
@@ -251,6 +253,20 @@ def test_page_with_mojibake():
     with redirect_stdout(out):
         assert cli.main(["fix", "-q", "--no-fix-encoding", str(path)]) == 0
     assert "100â€“200" in out.getvalue() and "are a guide" in out.getvalue()
+
+
+def test_mojibake_in_clean_text_is_left_alone_by_default():
+    """fix_encoding None (the default) repairs mojibake only in text judged spun: clean
+    prose with broken characters keeps its bytes unless fix_encoding=True."""
+    cases = json.loads((ROOT / "tests" / "test-cases" / "negative.json").read_text(encoding="utf-8"))
+    tail = " Tickets cost 100–200 euros at the café, and it doesn’t open before noon."
+    for case in cases:
+        broken = (case["original"] + tail).encode("utf-8").decode("latin-1")
+        assert broken != case["original"] + tail
+        assert restorer().restore(broken).text == broken, case["label"]
+        fixed = restorer().restore(broken, fix_encoding=True)
+        assert fixed.text == case["original"] + tail, case["label"]
+        assert all(e.source.startswith("ftfy: ") for e in fixed.edits)
 
 
 def test_decisions_apply_to_the_markup_file(tmp_path):

@@ -54,7 +54,10 @@ class Config:
     format:          "text" (default), "html", "markdown" or "auto" (by content): in
                      HTML and Markdown only the prose is read and edited (markup.py).
     fix_encoding:    repair mojibake with ftfy first, each repair an edit of source
-                     "ftfy: ..." (encoding.py).
+                     "ftfy: ..." (encoding.py): True in any text, False never, None
+                     (default) where the text is judged spun (SpinBot returns every
+                     non-ASCII character as mojibake: "Ã©" for "é"); text
+                     judged clean keeps its bytes.
     spintax:         resolve leaked spinner groups "{a|b|c}" to the alternative the
                      model prefers, as edits of source "spintax" (spintax.py).
 
@@ -144,7 +147,7 @@ class Config:
     beam: int = 4
     chunk_chars: int = 100_000
     format: str = "text"
-    fix_encoding: bool = False
+    fix_encoding: bool | None = None
     spintax: bool = True
     # tuned numbers (documented above, in this order)
     cut_factor: float = 100.0

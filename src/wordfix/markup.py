@@ -713,8 +713,9 @@ def _for_format(text: str, fmt: str) -> str | None:
     return text
 
 
-def restore_document(restorer: Restorer, text: str, fmt: str, fix_encoding: bool, spintax: bool) -> Restoration:
-    """Restore a text, an HTML or a Markdown document (see the module docstring)."""
+def restore_document(restorer: Restorer, text: str, fmt: str, fix_encoding: bool | None, spintax: bool) -> Restoration:
+    """Restore a text, an HTML or a Markdown document (see the module docstring).
+    ``fix_encoding`` None: the mojibake repairs stand only if the text is judged spun."""
     from . import encoding
     from . import spintax as spx
     from .restoration import Alternative, Edit, Restoration, apply_edits
@@ -725,7 +726,7 @@ def restore_document(restorer: Restorer, text: str, fmt: str, fix_encoding: bool
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     proj = project(text, fmt)
     pre: list[Edit] = []  # edits of the earlier passes, in input offsets
-    if fix_encoding:
+    if fix_encoding is not False:
         for p in proj.pieces:
             if p.kind == TEXT:
                 pre.extend(encoding.encoding_edits(p.text, p.a))
@@ -752,6 +753,10 @@ def restore_document(restorer: Restorer, text: str, fmt: str, fix_encoding: bool
         # One group in a document that is not spun: a quotation (a page about spinners), not a leak.
         # The other edits stand: none touches the group (it was read as resolved, never edited).
         pre = [e for e in pre if e.source != "spintax"]
+    if fix_encoding is None and spin < restorer.spin_threshold:
+        # Judged clean: its bytes stay as they are (the text was read repaired; nothing
+        # else edits a repaired stretch, so the other edits stand without them).
+        pre = [e for e in pre if not e.source.startswith("ftfy")]
     out = list(pre)
     mapped, dropped = _to_input(edits, fixed, text, fmt)
     out.extend(mapped)
@@ -795,6 +800,9 @@ def _to_input(edits, fixed, text: str, fmt: str) -> tuple[list[Edit], int]:
 def document_options(text: str, name: str | None, fmt: str | None = None, fix_encoding: bool | None = None) -> dict:
     """``restore()`` options for one document of a batch, as ``wordfix fix`` chooses
     them: the format by name and content when it is "auto" (or None), and ftfy on for
-    HTML (scraped pages are where mojibake lives) unless ``fix_encoding`` says."""
+    HTML (scraped pages are where mojibake lives) and for text judged spun (None)
+    unless ``fix_encoding`` says."""
     fmt = detect_format(text, name) if fmt in (None, "auto") else fmt
-    return {"format": fmt, "fix_encoding": fmt == "html" if fix_encoding is None else fix_encoding}
+    if fix_encoding is None:
+        fix_encoding = True if fmt == "html" else None
+    return {"format": fmt, "fix_encoding": fix_encoding}

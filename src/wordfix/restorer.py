@@ -116,26 +116,28 @@ class Restorer:
         if fmt not in FORMATS:
             raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
         fix = c.fix_encoding if fix_encoding is None else fix_encoding
+        if fix is None and text.isascii():
+            fix = False  # no mojibake to repair
         spx = (c.spintax if spintax is None else spintax) and "{" in text
         if not text:
             return Restoration(text, text)
         with _gc_paused():
             if _SURROGATE.search(text):
                 return self._restore_around_surrogates(text, fmt, fix, spx)
-            if fmt == "text" and not fix and not spx:
+            if fmt == "text" and fix is False and not spx:
                 return self._restore(text)
             from .markup import restore_document
 
             return restore_document(self, text, fmt, fix, spx)
 
     def _restore_around_surrogates(
-        self, text: str, fmt: str = "text", fix: bool = False, spx: bool = False
+        self, text: str, fmt: str = "text", fix: bool | None = False, spx: bool = False
     ) -> Restoration:
         """Lone surrogates (``"\\ud800"``, from JSON escapes or ``surrogateescape``) are
         not words and cannot be encoded: restore the text with each one read as U+FFFD,
         then put them back; no edit ever touches one."""
         masked = _SURROGATE.sub("\ufffd", text)
-        if fmt == "text" and not fix and not spx:
+        if fmt == "text" and fix is False and not spx:
             r = self._restore(masked)
         else:
             from .markup import restore_document
@@ -252,6 +254,11 @@ class Restorer:
             for s in spans:
                 a, b = doc.chars(s.start, s.end)
                 out.append((a + offset, b + offset, chunk[a:b], [c.text for c in s.candidates]))
+        if self.config.fix_encoding is not False and not text.isascii():  # mojibake repairs are candidates too
+            from .encoding import encoding_edits
+
+            out.extend((e.start, e.end, e.before, [e.after]) for e in encoding_edits(text))
+            out.sort(key=lambda x: (x[0], x[1]))
         return out
 
     def _spans(self, text: str, protected: Sequence[tuple[int, int]] = ()) -> tuple[Document, list[Span]]:

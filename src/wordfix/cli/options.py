@@ -32,7 +32,7 @@ _CHOICES = {"scorer": SCORERS, "format": FORMATS}
 _METAVARS = {"tables": "FILE", "extra_tables": "FILE", "protect": "PHRASE"}
 _DEFAULT_NOTES = {
     "format": "auto: by file extension, else by content; with --jsonl/--csv: text",
-    "fix_encoding": "on for HTML, off otherwise",
+    "fix_encoding": "on for HTML; otherwise in text judged spun",
     "tables": "the bundled tables",
 }
 
@@ -75,6 +75,8 @@ def _kind(f) -> str:
     t = str(f.type)
     if t.startswith("tuple"):
         return "tuple"
+    if t.startswith("bool"):  # also "bool | None": None is the default's own meaning
+        return "bool"
     default = f.default if f.default is not MISSING else None
     return type(default).__name__ if isinstance(default, (bool, int, float, str)) else "str"
 
@@ -162,7 +164,7 @@ def config_from_args(args: argparse.Namespace, per_document: bool = True) -> Con
         fmt = getattr(args, "doc_format", None) or "text"
         fix = getattr(args, "fix_encoding", None)
         values["format"] = fmt
-        values["fix_encoding"] = fix if fix is not None else fmt == "html"
+        values["fix_encoding"] = fix if fix is not None else (True if fmt == "html" else None)
     try:
         return Config(**values)
     except ValueError as e:
