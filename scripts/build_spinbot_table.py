@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TRAIN = ROOT.parent / "shared" / "data" / "spinbot" / "train.jsonl.gz"
 OUT = ROOT / "data" / "synonym_maps" / "spinbot.tsv"
 MIN_COUNT = 3  # rewrites a rule needs
-MAX_PHRASE = 4
+MAX_PHRASE = 6
 MIN_WEIGHT = 0.01
 CREDIT = [
     "# Data: the SpinBot machine-paraphrase corpus of Foltynek, Ruas, Scharpf, Meuschke, Schubotz, Grosky and",
