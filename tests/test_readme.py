@@ -24,3 +24,14 @@ def test_readme_examples(monkeypatch):
         runner.run(test, clear_globs=False)
     result = runner.summarize(verbose=False)
     assert result.attempted > 10 and result.failed == 0, "a README example failed (see the output above)"
+
+
+def test_readme_table_of_tables_counts_the_rows():
+    """The README's list of bundled tables gives each one's row count: it must be the count."""
+    from wordfix.tables import load_table
+
+    listed = re.findall(r"^\| `([\w.]+\.tsv)` \| ([\d,]+) \|", (ROOT / "README.md").read_text(encoding="utf-8"), re.M)
+    bundled = sorted(p.name for p in (ROOT / "data" / "synonym_maps").glob("*.tsv"))
+    assert sorted(name for name, _ in listed) == bundled
+    for name, rows in listed:
+        assert len(load_table(ROOT / "data" / "synonym_maps" / name)) == int(rows.replace(",", "")), name
