@@ -82,6 +82,22 @@ def test_min_count_and_max_phrase_prune():
     assert ("associate in nursing", "an", "") not in strict  # three units: longer than max_phrase=1
 
 
+def test_inserted_words_are_learned_with_the_word_they_precede():
+    """SpinBot writes "at the point when" for "when": words with nothing on the original's
+    side become a rule with the neighbour they lean on, which a decoder can undo."""
+    pairs = [
+        ("At the point when he came back, the city was vacant.", "When he returned, the city was empty."),
+        ("He left at the point when the war started.", "He left when the war began."),
+        ("They sang at the point when the sun set.", "They sang when the sun set."),
+        ("We ate. At the point when it rained, we went in.", "We ate. When it rained, we went in."),
+    ]
+    got = rules(learn.from_pairs(pairs, min_count=2))
+    k, n, _ = got[("at the point when", "when", "")]
+    assert (k, n) == (4, 4)
+    assert not any(original == "" for (_, original, _) in got)
+    assert learn.blocks("the cat sat down", "the cat sat")[1] == [(("sat", "down"), ("sat",))]  # none after it
+
+
 def test_inflection_generalises_only_with_two_forms():
     pairs = [
         ("The guards executed the thief.", "The guards killed the thief."),

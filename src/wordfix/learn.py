@@ -10,7 +10,8 @@ machine translation extracts phrase pairs consistent with a word alignment:
 * a longer block is split where its parts are rules seen on their own elsewhere
   ("more youthful sibling" <- "younger brother" = "more youthful" <- "younger" +
   "sibling" <- "brother"); otherwise, if short enough, it is kept whole
-  ("enemy of defilement" <- "anti-corruption", "Associate in Nursing" <- "an").
+  ("enemy of defilement" <- "anti-corruption", "Associate in Nursing" <- "an");
+* words the spinner inserted take the word they precede ("at the point when" <- "when").
 
 The weight of a rule is the channel prior the decoder expects (see
 ``wordfix.tables``), learned from counts that include the times the original was
@@ -159,15 +160,29 @@ def _usable(words: Sequence[str]) -> bool:
 
 def blocks(spun: str, original: str) -> tuple[list[tuple[str, ...]], list[tuple[tuple[str, ...], tuple[str, ...]]]]:
     """The original's normalized units, and the differing blocks ``(spun units, original
-    units)`` of the word alignment (adjacent differences merged)."""
+    units)`` of the word alignment (adjacent differences merged).
+
+    Words the spinner inserted ("at the point" before "when") are a block with nothing on
+    the original's side; as phrase-based translation attaches unaligned words to a
+    neighbour, such a block takes the word after it ("at the point when" <- "when"), or
+    the word before it when none follows."""
     s, o = _units(spun), _units(original)
     sw, ow = [t for t, _, _ in s], [t for t, _, _ in o]
     out: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+
+    def close(a: int, b: int, c: int, d: int) -> None:
+        if c == d and a < b:  # an insertion: attach an equal neighbour word
+            if b < len(sw) and d < len(ow) and sw[b] == ow[d] and sw[b][:1].isalnum():
+                b, d = b + 1, d + 1
+            elif a > 0 and c > 0 and sw[a - 1] == ow[c - 1] and sw[a - 1][:1].isalnum():
+                a, c = a - 1, c - 1
+        out.append((tuple(sw[a:b]), tuple(ow[c:d])))
+
     cur: list[int] | None = None  # [s_start, s_end, o_start, o_end]
     for op in Levenshtein.opcodes(sw, ow):
         if op.tag == "equal":
             if cur:
-                out.append((tuple(sw[cur[0] : cur[1]]), tuple(ow[cur[2] : cur[3]])))
+                close(*cur)
                 cur = None
             continue
         if cur is None:
@@ -175,7 +190,7 @@ def blocks(spun: str, original: str) -> tuple[list[tuple[str, ...]], list[tuple[
         else:
             cur[1], cur[3] = op.src_end, op.dest_end
     if cur:
-        out.append((tuple(sw[cur[0] : cur[1]]), tuple(ow[cur[2] : cur[3]])))
+        close(*cur)
     return [tuple(ow)], out
 
 
