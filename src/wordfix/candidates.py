@@ -368,16 +368,45 @@ def build_spans(
     return spans
 
 
+class DerivedCandidates:
+    """Candidates derived from a candidate (a copy with fewer rows, an article in front,
+    other family priors), memoised by the candidate's identity and a tag.
+
+    A word type's candidates are the same objects in every span and document
+    (``CandidateGenerator``), so the copies made from them are too, and the memos
+    downstream that key candidates by identity (``decide.channel``) hit. Each entry holds
+    the candidate it was made from, so that its id is not reused while the entry lives;
+    past ``max_entries`` the memo starts afresh."""
+
+    __slots__ = ("_memo", "max_entries")
+
+    def __init__(self, max_entries: int):
+        self._memo: dict[tuple, tuple[Candidate, Candidate]] = {}
+        self.max_entries = max_entries
+
+    def get(self, c: Candidate, tag: object) -> Candidate | None:
+        hit = self._memo.get((id(c), tag))
+        return None if hit is None else hit[1]
+
+    def put(self, c: Candidate, tag: object, derived: Candidate) -> Candidate:
+        if len(self._memo) >= self.max_entries:
+            self._memo.clear()
+        self._memo[(id(c), tag)] = (c, derived)
+        return derived
+
+    def __len__(self) -> int:
+        return len(self._memo)
+
+
 def _artifact_only(c: Candidate) -> Candidate:
     """The candidate with only its artifact rows: what a name-like span may be restored by,
     and the row its edit then names ("World Health Organization" -> "who" is the curated
-    artifact, not the thesaurus's abbreviation row). Memoised by the candidate's identity,
-    each entry holding its candidate (memos downstream key candidates by identity)."""
+    artifact, not the thesaurus's abbreviation row)."""
     if c.relation == "artifact" and all(r.relation == "artifact" for r in c.rows):
         return c
-    hit = _ARTIFACT_ONLY.get(id(c))
+    hit = _ARTIFACT_ONLY.get(c, None)
     if hit is not None:
-        return hit[1]
+        return hit
     rows = tuple(sorted((r for r in c.rows if r.relation == "artifact"), key=lambda r: -r.weight))
     prior = rows[0].weight
     fam = family_priors(rows)
@@ -389,14 +418,10 @@ def _artifact_only(c: Candidate) -> Candidate:
         shortlist=c.shortlist - math.log(c.prior) + math.log(prior),
         families=fam,
     )
-    if len(_ARTIFACT_ONLY) >= _ARTIFACT_ONLY_MAX:
-        _ARTIFACT_ONLY.clear()
-    _ARTIFACT_ONLY[id(c)] = (c, out)
-    return out
+    return _ARTIFACT_ONLY.put(c, None, out)
 
 
-_ARTIFACT_ONLY: dict[int, tuple[Candidate, Candidate]] = {}
-_ARTIFACT_ONLY_MAX = 10_000
+_ARTIFACT_ONLY = DerivedCandidates(10_000)
 
 
 def _doc_phrases_ok(row: Row, doc_words: list[str], cache: dict) -> bool:
@@ -471,38 +496,26 @@ def _with_article_agreement(spans: list[Span], units: list[Unit], seq: list[int]
     return sorted(merged.values(), key=lambda s: (s.start, s.end))
 
 
-# The candidate with an article in front, memoised by the candidate's identity (a type's
-# candidates are the same objects wherever it occurs, so its extended ones are too, and the
-# memos keyed by identity downstream hit). Each entry holds its candidate.
-_ARTICLED: dict[tuple[int, str], tuple[Candidate, Candidate]] = {}
-_ARTICLED_MAX = 50_000
+_ARTICLED = DerivedCandidates(50_000)
+_REFAMILIED = DerivedCandidates(50_000)
 
 
 def _with_article(c: Candidate, art: str) -> Candidate:
-    hit = _ARTICLED.get((id(c), art))
+    """The candidate with an article in front."""
+    hit = _ARTICLED.get(c, art)
     if hit is not None:
-        return hit[1]
+        return hit
     words = (art.lower(),) + c.words
     out = Candidate(f"{art} {c.text}", words, c.prior, c.relation, c.rows, c.shortlist, lm_words(words), c.families)
-    if len(_ARTICLED) >= _ARTICLED_MAX:
-        _ARTICLED.clear()
-    _ARTICLED[(id(c), art)] = (c, out)
-    return out
-
-
-_REFAMILIED: dict[tuple, tuple[Candidate, Candidate]] = {}
+    return _ARTICLED.put(c, art, out)
 
 
 def _with_families(c: Candidate, fam: tuple[float, float]) -> Candidate:
-    """``replace(c, families=fam)``, memoised by the candidate's identity like ``_with_article``."""
-    hit = _REFAMILIED.get((id(c), fam))
+    """``replace(c, families=fam)``."""
+    hit = _REFAMILIED.get(c, fam)
     if hit is not None:
-        return hit[1]
-    out = replace(c, families=fam)
-    if len(_REFAMILIED) >= _ARTICLED_MAX:
-        _REFAMILIED.clear()
-    _REFAMILIED[(id(c), fam)] = (c, out)
-    return out
+        return hit
+    return _REFAMILIED.put(c, fam, replace(c, families=fam))
 
 
 _BY_TEXT: dict[tuple[int, ...], tuple[tuple[Candidate, ...], dict[str, Candidate], tuple[frozenset, frozenset]]] = {}

@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-from .candidates import Span, mends_agreement
+from .candidates import DerivedCandidates, Span, mends_agreement
 from .language_model import EOS
 from .score import ContextScorer
 
@@ -237,27 +237,18 @@ def keep_families(spans: list[Span], factors: tuple[float, float], floor: float)
 
 
 def _only_family(c, keep: int):
-    """The candidate with only the rows of family ``keep`` (its source is then one of them).
-
-    Memoised by the candidate's identity: a word type's candidates are the same objects in
-    every span and document (``CandidateGenerator``), and the copies then are too. Each
-    entry holds its candidate, so its id is not reused while the entry lives."""
+    """The candidate with only the rows of family ``keep`` (its source is then one of them)."""
     if not c.families[1 - keep]:
         return c
-    hit = _ONLY_FAMILY.get((id(c), keep))
+    hit = _ONLY_FAMILY.get(c, keep)
     if hit is not None:
-        return hit[1]
+        return hit
     rows = tuple(r for r in c.rows if (r.relation == "learned") == (keep == 1))
     fam = (c.families[0], 0.0) if keep == 0 else (0.0, c.families[1])
-    out = replace(c, rows=rows, prior=fam[keep], families=fam)
-    if len(_ONLY_FAMILY) >= _ONLY_FAMILY_MAX:
-        _ONLY_FAMILY.clear()
-    _ONLY_FAMILY[(id(c), keep)] = (c, out)
-    return out
+    return _ONLY_FAMILY.put(c, keep, replace(c, rows=rows, prior=fam[keep], families=fam))
 
 
-_ONLY_FAMILY: dict[tuple[int, int], tuple] = {}
-_ONLY_FAMILY_MAX = 100_000
+_ONLY_FAMILY = DerivedCandidates(100_000)
 
 
 def best_candidate(s: Span):
