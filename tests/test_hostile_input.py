@@ -66,6 +66,17 @@ records = st.one_of(
 )
 
 
+def test_jsonl_output_keeps_each_record_on_one_line(tmp_path):
+    """U+0085, U+2028 and U+2029 are raw JSON a line splitter breaks at (hypothesis found
+    U+0085): the output escapes them, and the text read back is the text written."""
+    texts = ["\x85", "They area unit\u2028here \x85 and\u2029there."]
+    src = tmp_path / "d.jsonl"
+    src.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts), encoding="utf-8")
+    assert cli.main(["fix", "--jsonl", str(src), "-o", str(tmp_path / "out"), "-q"]) == 0
+    lines = (tmp_path / "out" / "d.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [strict_json(x)["text"] for x in lines] == texts
+
+
 @FAST
 @given(st.lists(records, min_size=1, max_size=8))
 def test_fuzz_jsonl_every_line_is_written_or_reported(tmp_path_factory, lines):

@@ -28,10 +28,16 @@ def _csv_row_end(row: str, end: str) -> str:
     return row[: -len(_CSV_END)] + end if row.endswith(_CSV_END) else row
 
 
+# Characters JSON may hold raw that a line splitter (Python's str.splitlines, JavaScript)
+# takes for a line break: escaped, so that one record stays one line for every reader.
+_LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
 def _json_line(obj: object, encoding: str, end: str = "\n") -> bytes:
     """One JSON Lines record as bytes: strict JSON (no NaN), text as it is where the
-    encoding can hold it, and ``\\u`` escapes where it cannot (lone surrogates)."""
-    text = json.dumps(obj, ensure_ascii=False, allow_nan=False)
+    encoding can hold it, and ``\\u`` escapes where it cannot (lone surrogates) and for
+    the characters a line splitter would break the record at (U+0085, U+2028, U+2029)."""
+    text = json.dumps(obj, ensure_ascii=False, allow_nan=False).translate(_LINE_BREAKS)
     try:
         return (text + end).encode(encoding)
     except UnicodeEncodeError:
