@@ -394,9 +394,6 @@ class DerivedCandidates:
         self._memo[(id(c), tag)] = (c, derived)
         return derived
 
-    def __len__(self) -> int:
-        return len(self._memo)
-
 
 def _artifact_only(c: Candidate) -> Candidate:
     """The candidate with only its artifact rows: what a name-like span may be restored by,
