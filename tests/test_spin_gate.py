@@ -27,6 +27,16 @@ SPINBOT_LIKE = (
     "of his letters, which incorporated a few sonnets about the war."
 )
 
+# A paragraph written for these tests, clean but for one signature of the seed's spinner
+# ("square measure" for "are") among 70 words: the 3-gram model alone reads it as clean.
+ONE_SIGNATURE = (
+    "Every spring the town council publishes a report on the state of the parks, the roads and the "
+    "public library. The figures for visitor numbers square measure collected by volunteers at each "
+    "entrance, who count the people passing through during one busy weekend. The report also lists "
+    "the repairs planned for the coming year and the money set aside for them, so residents can see "
+    "where their taxes go."
+)
+
 
 @pytest.fixture(scope="module")
 def restorer() -> wordfix.Restorer:
@@ -127,3 +137,33 @@ def test_cli_hint_and_assume_spun(tmp_path):
     assert forced.returncode == 0 and "The same brokenheartedness" in forced.stdout and "withheld" not in forced.stderr
     bad = subprocess.run([*run, "--min-spin", "2"], capture_output=True, text=True, env=env)
     assert bad.returncode == 2 and "min_spin" in bad.stderr
+
+
+def test_one_signature_marks_a_paragraph_spun(restorer):
+    """A phrase clean prose never writes, where the language model prefers the original,
+    counts for more than the model's own likelihood ratio: the paragraph is restored."""
+    r = restorer.restore(ONE_SIGNATURE)
+    assert [(e.before, e.after) for e in r.edits] == [("square measure", "are")]
+    assert r.spin_score >= restorer.config.min_spin and not r.withheld
+    plain = wordfix.Restorer(signature_gain=0.0).restore(ONE_SIGNATURE)  # the model's ratio alone
+    assert plain.spin_score < plain.spin_threshold and not plain.edits
+    assert [(e.before, e.after) for e in plain.withheld] == [("square measure", "are")]
+    clean = ONE_SIGNATURE.replace("square measure", "are")
+    assert restorer.restore(clean).text == clean and restorer.detect(clean).probability < 0.5
+
+
+def test_signatures_are_the_phrases_clean_prose_never_writes():
+    """signatures.json counts every curated artifact (rebuild it with
+    scripts/build_signatures.py when the curated table's artifacts change); only phrases
+    of several words that occur nowhere in it are signatures."""
+    from wordfix.evidence import signatures
+    from wordfix.tables import data_dir, load_table
+
+    counts = json.loads((data_dir() / "signatures.json").read_text(encoding="utf-8"))["counts"]
+    artifacts = {" ".join(r.spun) for r in load_table(data_dir() / "curated.tsv") if r.relation == "artifact"}
+    assert set(counts) == artifacts
+    sig = signatures()
+    assert {("area", "unit"), ("square", "measure"), ("associate", "in", "nursing")} <= sig
+    assert ("we", "tend", "to") not in sig and counts["we tend to"] > 0  # people write it
+    assert ("ne'er",) not in sig and counts["ne'er"] == 0  # a word, if a rare one
+    assert all(counts[" ".join(k)] == 0 and len(k) > 1 for k in sig)

@@ -83,6 +83,18 @@ class Config:
     max_artifact_log_r: the most a span an artifact row explains best can say ("area
                      unit" for "are": the seed family's signature). Set on the real pairs'
                      paragraphs against clean paragraphs (benchmarks/results-real.md).
+    signature_gain:  what a *signature* says beyond that (log R added, and added to the
+                     cap): a span an artifact phrase of several words explains best which
+                     occurs nowhere in 15 million words of clean prose
+                     (data/synonym_maps/signatures.json: "area unit", "square measure",
+                     "Associate in Nursing", "United Nations agency", "in an exceedingly"),
+                     where the language model also prefers the original by at least
+                     ``signature_min_log_r``. The 3-gram model backs off over such a phrase
+                     and underrates how rare it is; one or two of them mark a pasted
+                     paragraph as spun. Set on the real pairs' paragraphs restored alone
+                     (0.895 -> 0.873 residual) against the clean negative cases (the
+                     legitimate "an Associate in Nursing degree" reads 4.2, "area unit" 4.8).
+    signature_min_log_r: the log R from which a signature counts for more.
     family_floor:    the less likely spinner family keeps at least this weight; at the
                      floor its candidates are dropped before decoding.
     evidence_spans:  spans judged (an even sample) to estimate the spin of one piece of
@@ -154,6 +166,8 @@ class Config:
     agreement_gain: float = 3.0
     max_log_r: float = 6.0
     max_artifact_log_r: float = 10.0
+    signature_gain: float = 4.0
+    signature_min_log_r: float = 6.0
     family_floor: float = 0.02
     evidence_spans: int = 800
     screen_candidates: int = 10

@@ -18,6 +18,8 @@ document is spun is the posterior of the spun hypothesis.
 
 from __future__ import annotations
 
+import functools
+import json
 import math
 from dataclasses import dataclass, replace
 
@@ -56,6 +58,8 @@ def span_log_ratios(
     known: dict[tuple[int, int], float] | None,
     max_log_r: float,
     max_artifact_log_r: float,
+    signature_gain: float = 0.0,
+    signature_min_log_r: float = math.inf,
 ) -> list[tuple[float, float, Span]]:
     """log R for each span with its neighbours left as they are, once over the
     candidates of learned rows and once over the others (-inf where a family has none).
@@ -64,6 +68,10 @@ def span_log_ratios(
     ("area unit" for "are", "Associate in Nursing" for "an"), the seed family's
     signature, then up to ``max_artifact_log_r`` (the legitimate "an Associate in
     Nursing degree" reads log R 4.2, the spun ones 7-14: benchmarks/results-real.md).
+    A signature (``is_signature``: an artifact phrase clean prose never writes) that
+    reads at least ``signature_min_log_r`` says ``signature_gain`` more, capped that much
+    higher: the 3-gram model backs off over "square measure" and underrates how rare it
+    is where "are" belongs.
 
     Also stores each candidate's weighted language-model gain over keeping the span
     in ``span.gains``; the decoder reuses them for spans that stand alone. ``known``:
@@ -121,9 +129,33 @@ def span_log_ratios(
             v = m + log(sum([exp(x - m) for x in t]))
             # an artifact row that explains the span best may say more (max_artifact_log_r)
             artifact = v > max_log_r and k == 0 and fam_a[t.index(m)].artifact
+            if artifact and v >= signature_min_log_r and is_signature(fam_a[t.index(m)]):
+                lr.append(min(max_artifact_log_r + signature_gain, v + signature_gain))
+                continue
             lr.append(min(max_artifact_log_r if artifact else max_log_r, v))
         out.append((lr[0], lr[1], s))
     return out
+
+
+@functools.cache
+def signatures() -> frozenset[tuple[str, ...]]:
+    """The spinner's signatures: artifact phrases of two or more words that occur nowhere
+    in the clean prose ``scripts/build_signatures.py`` counted them in (15 million words of
+    Wikipedia and technical documentation). Single words ("ne'er", "e'er") are real,
+    if rare, English and are left out."""
+    from .tables import data_dir
+
+    try:
+        counts = json.loads((data_dir() / "signatures.json").read_text(encoding="utf-8"))["counts"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return frozenset()  # no counts: no artifact counts for more than its cap
+    return frozenset(tuple(k.split(" ")) for k, n in counts.items() if n == 0 and " " in k)
+
+
+def is_signature(c) -> bool:
+    """Whether an artifact row of the candidate writes a signature."""
+    sig = signatures()
+    return any(r.relation == "artifact" and r.spun in sig for r in c.rows)
 
 
 def judge(scorer: ContextScorer, spans: list[Span], lm_weight: float) -> None:

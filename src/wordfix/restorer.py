@@ -336,7 +336,16 @@ class Restorer:
         (the screen's, when there is one) and the rate the decoder works at."""
         c = self.config
         gains = _screened_gains(sample.screen)
-        log_ratios = span_log_ratios(sample.scorer, sample.spans, c.lm_weight, gains, c.max_log_r, c.max_artifact_log_r)
+        log_ratios = span_log_ratios(
+            sample.scorer,
+            sample.spans,
+            c.lm_weight,
+            gains,
+            c.max_log_r,
+            c.max_artifact_log_r,
+            c.signature_gain,
+            c.signature_min_log_r,
+        )
         grid = ASSUMED_GRID if c.assume_spun else LAMBDA_GRID  # the user says it is spun: it may be little
         est = estimate(log_ratios, self._priors, n_words, c.family_floor, grid)
         gate = sample.screen.estimate if sample.screen is not None else est
@@ -518,7 +527,16 @@ class _Sample:
         if self.screen is not None:
             return self.screen
         c = self.config
-        log_ratios = span_log_ratios(self.scorer, self.spans, c.lm_weight, None, c.max_log_r, c.max_artifact_log_r)
+        log_ratios = span_log_ratios(
+            self.scorer,
+            self.spans,
+            c.lm_weight,
+            None,
+            c.max_log_r,
+            c.max_artifact_log_r,
+            c.signature_gain,
+            c.signature_min_log_r,
+        )
         est = estimate(log_ratios, (c.spin_prior, c.learned_spin_prior), self.n_words, c.family_floor, LAMBDA_GRID)
         return _Screen(est, log_ratios, self.spans, self.spans)
 
@@ -548,7 +566,9 @@ def _screen(scorer, sample: list, c: Config, priors: tuple[float, float], n_word
     if c.max_candidates <= c.screen_candidates:
         return None
     short = _screen_spans(sample, c.screen_candidates, c.cut_factor)
-    log_ratios = span_log_ratios(scorer, short, c.lm_weight, None, c.max_log_r, c.max_artifact_log_r)
+    log_ratios = span_log_ratios(
+        scorer, short, c.lm_weight, None, c.max_log_r, c.max_artifact_log_r, c.signature_gain, c.signature_min_log_r
+    )
     return _Screen(estimate(log_ratios, priors, n_words, c.family_floor, LAMBDA_GRID), log_ratios, short, sample)
 
 
