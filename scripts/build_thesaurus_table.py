@@ -172,6 +172,9 @@ def build(mythes_path: str, min_weight: float) -> tuple[list[tuple], dict]:
         if head in STOP_WORDS:
             stats["headwords dropped: closed-class words the spinner leaves alone"] += 1
             continue
+        if len(head) == 1:  # WordNet's abbreviations (c for carbon, s for second): never the original of a swap
+            stats["headwords dropped: single letters"] += 1
+            continue
         if not vocab.known(head):
             stats["headwords dropped: the language model cannot judge them"] += 1
             continue
