@@ -118,13 +118,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--check", action="store_true", help="rebuild and compare with the committed file")
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args(argv)
-    text = dumps(build())
+    d = build()
+    text = dumps(d)
     if args.check:
         same = args.out.read_text(encoding="utf-8") == text
         print(f"{args.out.name}: {'identical' if same else 'DIFFERS'}")
         return 0 if same else 1
     args.out.write_text(text, encoding="utf-8")
-    d = json.loads(text)
     never = [k for k, n in d["counts"].items() if n == 0]
     print(f"wrote {args.out}: {len(d['counts'])} artifact forms over {d['words']:,} words; {len(never)} never occur")
     return 0

@@ -58,8 +58,8 @@ def span_log_ratios(
     known: dict[tuple[int, int], float] | None,
     max_log_r: float,
     max_artifact_log_r: float,
-    signature_gain: float = 0.0,
-    signature_min_log_r: float = math.inf,
+    signature_gain: float,
+    signature_min_log_r: float,
 ) -> list[tuple[float, float, Span]]:
     """log R for each span with its neighbours left as they are, once over the
     candidates of learned rows and once over the others (-inf where a family has none).
@@ -127,12 +127,14 @@ def span_log_ratios(
                 continue
             m = max(t)
             v = m + log(sum([exp(x - m) for x in t]))
-            # an artifact row that explains the span best may say more (max_artifact_log_r)
-            artifact = v > max_log_r and k == 0 and fam_a[t.index(m)].artifact
-            if artifact and v >= signature_min_log_r and is_signature(fam_a[t.index(m)]):
-                lr.append(min(max_artifact_log_r + signature_gain, v + signature_gain))
-                continue
-            lr.append(min(max_artifact_log_r if artifact else max_log_r, v))
+            cap = max_log_r
+            if v > max_log_r and k == 0:  # an artifact row that explains the span best may say more
+                best = fam_a[t.index(m)]
+                if best.artifact:
+                    cap = max_artifact_log_r
+                    if v >= signature_min_log_r and is_signature(best):
+                        cap, v = cap + signature_gain, v + signature_gain
+            lr.append(min(cap, v))
         out.append((lr[0], lr[1], s))
     return out
 
@@ -162,7 +164,7 @@ def judge(scorer: ContextScorer, spans: list[Span], lm_weight: float) -> None:
     """Score every candidate of ``spans`` in context (``span.gains``) without judging the
     document: the spans the evidence sample left out, before they are decided (the caps on
     log R do not touch the gains)."""
-    span_log_ratios(scorer, spans, lm_weight, None, math.inf, math.inf)
+    span_log_ratios(scorer, spans, lm_weight, None, math.inf, math.inf, 0.0, math.inf)
 
 
 def _best_rate(rs: list[float], grid: tuple[float, ...] = LAMBDA_GRID) -> tuple[float, float]:

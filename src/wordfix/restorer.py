@@ -336,16 +336,7 @@ class Restorer:
         (the screen's, when there is one) and the rate the decoder works at."""
         c = self.config
         gains = _screened_gains(sample.screen)
-        log_ratios = span_log_ratios(
-            sample.scorer,
-            sample.spans,
-            c.lm_weight,
-            gains,
-            c.max_log_r,
-            c.max_artifact_log_r,
-            c.signature_gain,
-            c.signature_min_log_r,
-        )
+        log_ratios = _log_ratios(sample.scorer, sample.spans, c, gains)
         grid = ASSUMED_GRID if c.assume_spun else LAMBDA_GRID  # the user says it is spun: it may be little
         est = estimate(log_ratios, self._priors, n_words, c.family_floor, grid)
         gate = sample.screen.estimate if sample.screen is not None else est
@@ -527,16 +518,7 @@ class _Sample:
         if self.screen is not None:
             return self.screen
         c = self.config
-        log_ratios = span_log_ratios(
-            self.scorer,
-            self.spans,
-            c.lm_weight,
-            None,
-            c.max_log_r,
-            c.max_artifact_log_r,
-            c.signature_gain,
-            c.signature_min_log_r,
-        )
+        log_ratios = _log_ratios(self.scorer, self.spans, c, None)
         est = estimate(log_ratios, (c.spin_prior, c.learned_spin_prior), self.n_words, c.family_floor, LAMBDA_GRID)
         return _Screen(est, log_ratios, self.spans, self.spans)
 
@@ -561,14 +543,19 @@ class _Piece(NamedTuple):
     spans: int
 
 
+def _log_ratios(scorer, spans: list[Span], c: Config, known: dict[tuple[int, int], float] | None) -> list:
+    """``span_log_ratios`` with the configured language-model weight and caps on what one span says."""
+    return span_log_ratios(
+        scorer, spans, c.lm_weight, known, c.max_log_r, c.max_artifact_log_r, c.signature_gain, c.signature_min_log_r
+    )
+
+
 def _screen(scorer, sample: list, c: Config, priors: tuple[float, float], n_words: int) -> _Screen | None:
     """The spin estimate on the top candidates of each span (None when the lists are no longer)."""
     if c.max_candidates <= c.screen_candidates:
         return None
     short = _screen_spans(sample, c.screen_candidates, c.cut_factor)
-    log_ratios = span_log_ratios(
-        scorer, short, c.lm_weight, None, c.max_log_r, c.max_artifact_log_r, c.signature_gain, c.signature_min_log_r
-    )
+    log_ratios = _log_ratios(scorer, short, c, None)
     return _Screen(estimate(log_ratios, priors, n_words, c.family_floor, LAMBDA_GRID), log_ratios, short, sample)
 
 
