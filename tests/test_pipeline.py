@@ -139,3 +139,32 @@ def test_a_tuned_number_config_refuses():
     for bad in ({"cut_factor": 0.5}, {"family_floor": 0.6}, {"lam_max": 1.0}, {"prune_keep": 0}):
         with pytest.raises(ValueError):
             wordfix.Config(**bad)
+
+
+# The project's own spun paragraph in the seed family's manner ("area unit" for "are",
+# "Associate in Nursing" for "an", "within the" for "in the", "once" for "when").
+PHRASE_SWAP = (
+    "Our new tools area unit simple to use, and it's Associate in Nursing honest answer to a tough drawback. "
+    "The program reads every record within the file and then it'll print the results. "
+    "Users area unit ready to amend the settings, that area unit kept in a very text file. "
+    "Once you run it on an oversized file, you'll wait a moment longer."
+)
+
+
+def test_phrase_rows_weigh_the_language_model_fully():
+    """"Once you run it" reads better as "When you run it" to the 3-gram model, clearly but
+    not by much: at the weight thesaurus candidates get (lm_weight 0.5) the swap stays, at the
+    higher weight of a phrase-table row (phrase_lm_weight 0.8, the default) it is restored.
+    Only phrase-table edits are added, none is lost, and a clean text with the same
+    sentences does not change."""
+    full, half = wordfix.Restorer(), wordfix.Restorer(phrase_lm_weight=0.5)
+    a, b = full.restore(PHRASE_SWAP), half.restore(PHRASE_SWAP)
+    before = {(e.start, e.after) for e in b.edits}
+    added = [e for e in a.edits if (e.start, e.after) not in before]
+    assert ("Once", "When") in {(e.before, e.after) for e in added}
+    assert all(e.source.startswith(("curated.tsv:", "numbers.tsv:")) for e in added), added
+    assert before <= {(e.start, e.after) for e in a.edits}
+    clean = "Users are ready to change the settings, which are kept in a text file. " + (
+        "Once you run it on a large file, you will wait a moment longer."
+    )
+    assert full.restore(clean).text == clean

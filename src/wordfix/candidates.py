@@ -257,6 +257,24 @@ QUANTITY_WORDS = frozenset(
 )
 ARTICLES = frozenset({"a", "an"})
 
+# The relations of the phrase tables (curated.tsv, numbers.tsv): the spinner's own habits,
+# each row with its evidence, one or two originals per spun phrase.
+PHRASE_RELATIONS = frozenset({"phrase", "artifact"})
+
+
+def phrase_candidates(s: Span) -> list[int]:
+    """The candidates of ``s`` (indices) that a row of the phrase tables offers, where
+    neither side is a number in digits (the language model reads every one as the same
+    word at a fixed probability, ``Config.num_logp``, so its gain there says little:
+    "the last page first" would read better as "the last page 1st")."""
+    if any(ch.isdigit() for ch in s.text):
+        return []
+    return [
+        i
+        for i, c in enumerate(s.candidates)
+        if any(r.relation in PHRASE_RELATIONS for r in c.rows) and not any(ch.isdigit() for ch in c.text)
+    ]
+
 
 def plural_only(word: str, index) -> bool:
     """Whether ``word`` reads only as a plural noun: an inflected plural of a noun the

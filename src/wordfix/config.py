@@ -48,6 +48,15 @@ class Config:
     max_candidates:  ceiling on the originals kept per span and spinner family after the
                      relative cut (within cut_factor of the best prior x LM).
     lm_weight:       weight of language-model log probabilities against the channel.
+    phrase_lm_weight: the weight for a candidate of the phrase tables instead (curated.tsv,
+                     numbers.tsv: "will" for "can", "may be a" for "is a", "be a part
+                     of" for "join"; not where either side is a number in digits).
+                     lm_weight is low because a span's best of up to 40 thesaurus
+                     candidates wins on the model's noise; a phrase row offers one or two,
+                     each a habit seen in real spun pages. On the seed family's real pairs
+                     0.8 took whole documents 0.735 -> 0.724 and the seed 0.431 -> 0.421;
+                     1.0 repaired a little more (0.720) but edited two of the project's
+                     clean pages under assume_spun (benchmarks/results-real.md).
     beam:            hypotheses kept per position when decoding a region jointly.
     chunk_chars:     long texts are processed in pieces of about this size, cut at
                      paragraph breaks (the spin rate is estimated per piece).
@@ -156,6 +165,7 @@ class Config:
     neural_weight: float = 0.7
     max_candidates: int = 40
     lm_weight: float = 0.5
+    phrase_lm_weight: float = 0.8
     beam: int = 4
     chunk_chars: int = 100_000
     format: str = "text"
@@ -208,6 +218,8 @@ class Config:
             raise ValueError("cut_factor must be at least 1")
         if not 0.0 < self.family_floor < 0.5:
             raise ValueError("family_floor must be between 0 and 0.5")
+        if self.lm_weight < 0.0 or self.phrase_lm_weight < 0.0:
+            raise ValueError("lm_weight and phrase_lm_weight must be >= 0")
         if not 0.0 < self.lam_max < 1.0:
             raise ValueError("lam_max must be strictly between 0 and 1")
         counts = ("evidence_spans", "screen_candidates", "prune_keep", "neural_options", "prior_sample")

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from operator import is_
 from typing import TYPE_CHECKING
 
-from .candidates import Candidate, Span, mends_agreement
+from .candidates import Candidate, Span, mends_agreement, phrase_candidates
 from .score import ContextScorer, State
 
 if TYPE_CHECKING:
@@ -68,10 +68,16 @@ def channel(
     families: tuple[float, float],
     lam_max: float,
     type_pseudo: float,
+    phrase_extra: float = 0.0,
 ) -> None:
     """Set each span's channel terms: ``span.keep`` (log probability that a unit was
     left alone) and ``span.chan`` (log prior that the spinner wrote the span from each
     candidate).
+
+    ``phrase_extra``: a candidate of the phrase tables (``phrase_candidates``) also gets
+    that multiple of its language-model gain (``span.gains``) in ``chan``, so the decoder
+    weighs its language-model evidence at ``Config.phrase_lm_weight`` instead of
+    ``lm_weight`` (see there).
 
     The prior of candidate w at one occurrence of s starts at λ·P(s | w). With type
     evidence, the other occurrences of s in the document update it: the spinner maps a
@@ -84,6 +90,7 @@ def channel(
     fa, fb = families
     log = math.log
     known: dict[tuple, tuple[float, ...]] = {}  # chan by rate and candidates: a word type recurs
+    phrases: dict[tuple, list[int]] = {}  # phrase_candidates by span text and candidates
     for s in spans:
         sl = min(lam_max, lam * s.lam_factor)
         s.keep = math.log1p(-sl)
@@ -94,6 +101,13 @@ def channel(
         s.chan = list(chan)
         if s.agreement:  # an article before a plural: per span, not in the memo
             s.chan = [x + mends_agreement(s, c) for x, c in zip(s.chan, s.candidates, strict=True)]
+        if phrase_extra and s.judged:
+            pkey = (s.text, *key[1:])  # the same type with the same candidates: found once
+            idx = phrases.get(pkey)
+            if idx is None:
+                idx = phrases[pkey] = phrase_candidates(s)
+            for i in idx:
+                s.chan[i] += phrase_extra * s.gains[i]
     if not type_evidence:
         return
     types: dict[str, list[Span]] = defaultdict(list)

@@ -292,7 +292,8 @@ class Restorer:
         spans = keep_families(spans, spin.families, c.family_floor / (1 - c.family_floor) + 1e-9)
         if sample.stride > 1:  # 4c: every candidate the sample left out, scored in context
             judge(sample.scorer, [s for s in spans if not s.judged], c.lm_weight)
-        channel(spans, spin.rate, c.type_evidence, spin.families, c.lam_max, c.type_pseudo)  # 5a: channel terms
+        phrase_extra = c.phrase_lm_weight / c.lm_weight - 1.0 if c.lm_weight > 0 else 0.0
+        channel(spans, spin.rate, c.type_evidence, spin.families, c.lam_max, c.type_pseudo, phrase_extra)  # 5a
         decisions = decide(sample.scorer, spans, c.lm_weight, c.beam, c.prune_margin, c.prune_keep)  # 5b: decode
         if c.scorer == "neural" and not spin.withheld:  # 5c: the uncertain ones again
             decisions = rescore(
