@@ -167,3 +167,23 @@ def test_signatures_are_the_phrases_clean_prose_never_writes():
     assert ("we", "tend", "to") not in sig and counts["we tend to"] > 0  # people write it
     assert ("ne'er",) not in sig and counts["ne'er"] == 0  # a word, if a rare one
     assert all(counts[" ".join(k)] == 0 and len(k) > 1 for k in sig)
+
+
+@pytest.mark.parametrize("content", [None, "{not json", '{"counts": ["area unit"]}', '{"other": {}}'])
+def test_a_broken_signatures_file_is_a_clear_error(tmp_path, monkeypatch, content):
+    """A missing or damaged signatures.json is a broken install: said so, with the file,
+    not a silent change in how pasted paragraphs are judged."""
+    from wordfix import evidence, tables
+    from wordfix.errors import TableError
+
+    if content is not None:
+        (tmp_path / "signatures.json").write_text(content, encoding="utf-8")
+    monkeypatch.setattr(tables, "data_dir", lambda: tmp_path)
+    evidence.signatures.cache_clear()
+    try:
+        with pytest.raises(TableError, match=r"signatures\.json:1: .*reinstall wordfix"):
+            evidence.signatures()
+    finally:
+        monkeypatch.undo()
+        evidence.signatures.cache_clear()
+    assert ("area", "unit") in evidence.signatures()

@@ -145,13 +145,19 @@ def signatures() -> frozenset[tuple[str, ...]]:
     in the clean prose ``scripts/build_signatures.py`` counted them in (15 million words of
     Wikipedia and technical documentation). Single words ("ne'er", "e'er") are real,
     if rare, English and are left out."""
+    from .errors import TableError
     from .tables import data_dir
 
+    path = data_dir() / "signatures.json"
     try:
-        counts = json.loads((data_dir() / "signatures.json").read_text(encoding="utf-8"))["counts"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return frozenset()  # no counts: no artifact counts for more than its cap
-    return frozenset(tuple(k.split(" ")) for k, n in counts.items() if n == 0 and " " in k)
+        counts = json.loads(path.read_text(encoding="utf-8"))["counts"]
+        return frozenset(tuple(k.split(" ")) for k, n in counts.items() if n == 0 and " " in k)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
+        # a broken install: without it pasted paragraphs would quietly be judged otherwise
+        raise TableError(
+            f"{path}:1: not the signature counts scripts/build_signatures.py writes "
+            f"({type(e).__name__}: {e}); reinstall wordfix"
+        ) from None
 
 
 def is_signature(c) -> bool:
