@@ -49,6 +49,7 @@ class Candidate:
     shortlist: float = 0.0  # log prior + log P_LM(original), for ranking before context
     lm: tuple[str, ...] = ()  # the words as the language model reads them
     families: tuple[float, float] = (0.0, 0.0)  # best prior among thesaurus-family rows, among learned rows
+    phrase: bool = False  # a row of the phrase tables offers it (see ``phrase_candidates``)
 
     @property
     def source(self) -> str:
@@ -83,6 +84,9 @@ class Span:
 LEARNED = "learned"  # the relation of rows learned from real pairs (``wordfix learn``)
 # Curated relations keep candidates the language model does not know.
 _TRUSTED = frozenset({"artifact", "phrase", "tortured", "user"})
+# The relations of the phrase tables (curated.tsv, numbers.tsv): the spinner's own habits,
+# each row with its evidence, one or two originals per spun phrase.
+PHRASE_RELATIONS = frozenset({"phrase", "artifact"})
 
 
 class CandidateGenerator:
@@ -160,6 +164,7 @@ class CandidateGenerator:
                 math.log(prior) + self._lm_logp(words),
                 lm_words(words),
                 family_priors(rows),
+                any(r.relation in PHRASE_RELATIONS for r in rows),
             )
             for text, words, prior, rel, rows in grouped.values()
         ]
@@ -257,10 +262,6 @@ QUANTITY_WORDS = frozenset(
 )
 ARTICLES = frozenset({"a", "an"})
 
-# The relations of the phrase tables (curated.tsv, numbers.tsv): the spinner's own habits,
-# each row with its evidence, one or two originals per spun phrase.
-PHRASE_RELATIONS = frozenset({"phrase", "artifact"})
-
 
 def phrase_candidates(s: Span) -> list[int]:
     """The candidates of ``s`` (indices) that a row of the phrase tables offers, where
@@ -269,11 +270,7 @@ def phrase_candidates(s: Span) -> list[int]:
     "the last page first" would read better as "the last page 1st")."""
     if any(ch.isdigit() for ch in s.text):
         return []
-    return [
-        i
-        for i, c in enumerate(s.candidates)
-        if any(r.relation in PHRASE_RELATIONS for r in c.rows) and not any(ch.isdigit() for ch in c.text)
-    ]
+    return [i for i, c in enumerate(s.candidates) if c.phrase and not any(ch.isdigit() for ch in c.text)]
 
 
 def plural_only(word: str, index) -> bool:
@@ -521,7 +518,9 @@ def _with_article(c: Candidate, art: str) -> Candidate:
     if hit is not None:
         return hit
     words = (art.lower(),) + c.words
-    out = Candidate(f"{art} {c.text}", words, c.prior, c.relation, c.rows, c.shortlist, lm_words(words), c.families)
+    out = Candidate(
+        f"{art} {c.text}", words, c.prior, c.relation, c.rows, c.shortlist, lm_words(words), c.families, c.phrase
+    )
     return _ARTICLED.put(c, art, out)
 
 

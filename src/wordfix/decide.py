@@ -90,7 +90,6 @@ def channel(
     fa, fb = families
     log = math.log
     known: dict[tuple, tuple[float, ...]] = {}  # chan by rate and candidates: a word type recurs
-    phrases: dict[tuple, list[int]] = {}  # phrase_candidates by span text and candidates
     for s in spans:
         sl = min(lam_max, lam * s.lam_factor)
         s.keep = math.log1p(-sl)
@@ -102,11 +101,7 @@ def channel(
         if s.agreement:  # an article before a plural: per span, not in the memo
             s.chan = [x + mends_agreement(s, c) for x, c in zip(s.chan, s.candidates, strict=True)]
         if phrase_extra and s.judged:
-            pkey = (s.text, *key[1:])  # the same type with the same candidates: found once
-            idx = phrases.get(pkey)
-            if idx is None:
-                idx = phrases[pkey] = phrase_candidates(s)
-            for i in idx:
+            for i in phrase_candidates(s):
                 s.chan[i] += phrase_extra * s.gains[i]
     if not type_evidence:
         return

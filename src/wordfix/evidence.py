@@ -285,7 +285,8 @@ def _only_family(c, keep: int):
         return hit
     rows = tuple(r for r in c.rows if (r.relation == "learned") == (keep == 1))
     fam = (c.families[0], 0.0) if keep == 0 else (0.0, c.families[1])
-    return _ONLY_FAMILY.put(c, keep, replace(c, rows=rows, prior=fam[keep], families=fam))
+    phrase = c.phrase and keep == 0  # the phrase tables' rows are of the thesaurus family
+    return _ONLY_FAMILY.put(c, keep, replace(c, rows=rows, prior=fam[keep], families=fam, phrase=phrase))
 
 
 _ONLY_FAMILY = DerivedCandidates(100_000)
