@@ -168,3 +168,26 @@ def test_phrase_rows_weigh_the_language_model_fully():
         "Once you run it on a large file, you will wait a moment longer."
     )
     assert full.restore(clean).text == clean
+
+
+def test_an_edit_a_weak_table_explains_best_needs_more_confidence(tmp_path):
+    """weak_tables: their rows are candidates like any other, but an edit whose best row is
+    theirs is made only at weak_min_confidence (Moby's meaning-blind lists by default)."""
+    from wordfix.tables import bundled_tables
+
+    assert wordfix.Config().weak_tables == ("thesaurus_moby.tsv",)
+    assert "thesaurus_moby.tsv" in [p.name for p in bundled_tables()]  # a renamed table would end the rule
+    table = tmp_path / "mine.tsv"
+    table.write_text(
+        "spun\toriginal\trelation\tweight\tpos\tcontext\tsource\ndrawback\tproblem\tsynonym\t0.5\t\t\tmy row\n",
+        encoding="utf-8",
+    )
+    made = wordfix.Restorer(extra_tables=[table]).restore(PHRASE_SWAP)
+    mine = [e for e in made.edits if e.source.startswith("mine.tsv:")]
+    assert [(e.before, e.after) for e in mine] == [("drawback", "problem")]
+    assert 0.9 <= mine[0].confidence < 0.99
+    assert wordfix.Restorer(extra_tables=[table], weak_tables=["mine.tsv"]).restore(PHRASE_SWAP) == made
+    weak = wordfix.Restorer(extra_tables=[table], weak_tables=["mine.tsv"], weak_min_confidence=0.99)
+    got = weak.restore(PHRASE_SWAP)
+    assert got.edits == tuple(e for e in made.edits if e != mine[0])
+    assert "tough drawback" in got.text

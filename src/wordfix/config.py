@@ -19,6 +19,13 @@ class Config:
     extra_tables:    table files added to them (a user's own rows).
     protect:         words or phrases that are never edited (case-insensitive).
     min_confidence:  an edit is made only if its posterior is at least this.
+    weak_tables:     tables (file names) whose rows offer candidates and count as evidence
+                     like any other, but an edit whose best row is theirs is made only at
+                     weak_min_confidence: Moby's lists are not split by meaning, so the
+                     language model chooses among them on its noise (on the seed family's
+                     real pairs, 1 of the 12 edits they explained best was right, none of
+                     them at 0.9 or more; benchmarks/results-real.md).
+    weak_min_confidence: the confidence those edits need (at least min_confidence).
     spin_prior:      prior probability that a document is spun by the thesaurus family
                      (the seed article's spinner: every table but learned rows). Set on
                      clean text: the largest that edits nothing in the held-out corpora,
@@ -155,6 +162,8 @@ class Config:
     extra_tables: tuple[str, ...] = ()
     protect: tuple[str, ...] = ()
     min_confidence: float = 0.5
+    weak_tables: tuple[str, ...] = ("thesaurus_moby.tsv",)
+    weak_min_confidence: float = 0.9
     spin_prior: float = 0.006
     learned_spin_prior: float = 1e-3
     min_spin: float = 0.9
@@ -204,8 +213,8 @@ class Config:
             raise ValueError(f"scorer must be one of {', '.join(SCORERS)}, not {self.scorer!r}")
         if self.format not in FORMATS:
             raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {self.format!r}")
-        if not 0.0 <= self.min_confidence <= 1.0:
-            raise ValueError("min_confidence must be between 0 and 1")
+        if not (0.0 <= self.min_confidence <= 1.0 and 0.0 <= self.weak_min_confidence <= 1.0):
+            raise ValueError("min_confidence and weak_min_confidence must be between 0 and 1")
         if not 0.0 <= self.min_spin <= 1.0:
             raise ValueError("min_spin must be between 0 and 1")
         if not (0.0 < self.spin_prior < 1.0 and 0.0 < self.learned_spin_prior < 1.0):
@@ -225,7 +234,7 @@ class Config:
         counts = ("evidence_spans", "screen_candidates", "prune_keep", "neural_options", "prior_sample")
         if min(getattr(self, name) for name in counts) < 1:
             raise ValueError(f"{', '.join(counts)} must be >= 1")
-        for name in ("extra_tables", "protect"):
+        for name in ("extra_tables", "protect", "weak_tables"):
             v = getattr(self, name)
             if isinstance(v, (str, os.PathLike)):
                 v = (v,)

@@ -350,9 +350,16 @@ class Restorer:
 
     def _edits(self, decisions: list[Decision], doc: Document) -> list[Edit]:
         """Stage 6: the decisions as edits, judged on the confidence an edit reports
-        (rounded, so min_confidence=1.0 keeps the 1.0s); none that changes nothing."""
+        (rounded, so min_confidence=1.0 keeps the 1.0s; ``weak_min_confidence`` for an edit
+        whose best row is of one of the ``weak_tables``); none that changes nothing."""
         c = self.config
-        edits = [e for e in (self._edit(d, doc) for d in decisions) if e.confidence >= c.min_confidence]
+        weak, floor = frozenset(c.weak_tables), max(c.min_confidence, c.weak_min_confidence)
+        edits = []
+        for d in decisions:
+            e = self._edit(d, doc)
+            rows = d.candidate.rows
+            if e.confidence >= (floor if rows and rows[0].table in weak else c.min_confidence):
+                edits.append(e)
         return [e for e in edits if e.before != e.after]
 
     def _protected_positions(self, doc: Document) -> set[int]:

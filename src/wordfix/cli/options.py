@@ -29,7 +29,7 @@ TABLE_FIELDS = ("tables", "extra_tables")
 _FLAGS = {"extra_tables": ("--table", "--extra-tables")}  # historical spellings first
 _DESTS = {"format": "doc_format"}  # Run and the review commands read these names
 _CHOICES = {"scorer": SCORERS, "format": FORMATS}
-_METAVARS = {"tables": "FILE", "extra_tables": "FILE", "protect": "PHRASE"}
+_METAVARS = {"tables": "FILE", "extra_tables": "FILE", "protect": "PHRASE", "weak_tables": "TABLE"}
 _DEFAULT_NOTES = {
     "format": "auto: by file extension, else by content; with --jsonl/--csv: text",
     "fix_encoding": "on for HTML; otherwise in text judged spun",
