@@ -63,6 +63,44 @@ def test_short_spun_text_below_the_gate_says_what_it_withheld(restorer):
     assert json.loads(r.to_json())["withheld"] == [e.to_dict() for e in r.withheld]
 
 
+# A paragraph of the real spun post that the gate judges clean (spin about 0.5): its
+# "a lot of powerful" is the spinner's "a lot of" for "more", a phrase row the language model
+# restores at 0.995 even here.
+BELOW_GATE = next(p for p in SEED.split("\n") if p.startswith("If you have ever"))
+
+
+def test_a_sure_phrase_edit_is_made_below_the_gate(restorer):
+    c = restorer.config
+    r = restorer.restore(BELOW_GATE)
+    assert r.spin_score < c.min_spin and r.withheld
+    assert [(e.before, e.after) for e in r.edits] == [("a lot of", "more")]
+    (e,) = r.edits
+    assert e.confidence >= c.sure_confidence and e.source.startswith("curated.tsv:")
+    assert "a richer and more powerful sound" in r.text
+    assert "1 sure edit made" in r.hint and "withheld" in r.hint
+    # with sure edits off, the same edit is only withheld
+    off = wordfix.Restorer(sure_confidence=1.5).restore(BELOW_GATE)
+    assert off.text == BELOW_GATE and not off.edits
+    assert (e.start, e.after) in [(w.start, w.after) for w in off.withheld]
+    assert len(off.withheld) == len(r.withheld) + 1
+
+
+@pytest.mark.parametrize(
+    "before, after, drops",
+    [("is often", "is", True), ("this is often", "this is", True), ("a lot of", "more", False),
+     ("the opposite", "the other", False), ("is", "is", False), ("and therefore the", "and the", True)],
+)
+def test_a_sure_edit_never_only_drops_words(before, after, drops):
+    from wordfix.restorer import _only_drops
+
+    assert _only_drops(before.split(), after.split()) is drops
+
+
+def test_sure_confidence_is_checked():
+    with pytest.raises(ValueError, match="sure_confidence"):
+        wordfix.Restorer(sure_confidence=0.2)
+
+
 def test_assume_spun_restores_what_was_withheld(restorer):
     held = restorer.restore(SHORT).withheld
     r = wordfix.Restorer(assume_spun=True).restore(SHORT)

@@ -47,7 +47,7 @@ be added in a later ``/1`` version, never removed or changed in meaning)::
           ]
         }
       ],
-      "spin_threshold": float,  # the spin gate: below it nothing is edited (0 with assume_spun)
+      "spin_threshold": float,  # the spin gate: below it only sure edits are made (0 with assume_spun)
       "withheld": [...]       # edits the gate held back (the text looked clean), as in "edits"
     }
 

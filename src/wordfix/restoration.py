@@ -72,7 +72,7 @@ class Restoration:
     spin_reason: str = ""
     stats: dict = field(default_factory=dict, compare=False)
     withheld: tuple[Edit, ...] = ()  # edits the spin gate held back (the text looked clean)
-    spin_threshold: float = 0.0  # the gate: nothing is edited below this spin score (0: assume_spun)
+    spin_threshold: float = 0.0  # the gate: below this spin score only sure edits are made (0: assume_spun)
 
     def __str__(self) -> str:
         return self.text
@@ -123,8 +123,11 @@ class Restoration:
         if not self.withheld:
             return ""
         n = len(self.withheld)
+        # below the gate, the edits made are the sure ones (Config.sure_confidence)
+        made = len(self.edits)
+        sure = f"{made} sure edit{'s' if made != 1 else ''} made, " if made else ""
         return (
-            f"looks clean (spin {self.spin_score:.2f} < {self.spin_threshold:.2f}): "
+            f"looks clean (spin {self.spin_score:.2f} < {self.spin_threshold:.2f}): {sure}"
             f"{n} possible edit{'s' if n != 1 else ''} withheld; use --assume-spun (Restorer(assume_spun=True))"
         )
 

@@ -312,7 +312,8 @@ class Restorer:
             )
         edits = self._edits(decisions, doc)  # 6: the edits, recased
         if spin.withheld:
-            return _Piece([], edits, spin.estimate, n_words, len(spans))
+            sure = self._sure_edits(decisions, doc)
+            return _Piece(sure, [e for e in edits if e not in sure], spin.estimate, n_words, len(spans))
         return _Piece(edits, [], spin.estimate, n_words, len(spans))
 
     def _judge_sample(self, doc: Document, spans: list[Span], n_words: int) -> _Sample:
@@ -361,6 +362,28 @@ class Restorer:
             if e.confidence >= (floor if rows and rows[0].table in weak else c.min_confidence):
                 edits.append(e)
         return [e for e in edits if e.before != e.after]
+
+    def _sure_edits(self, decisions: list[Decision], doc: Document) -> list[Edit]:
+        """Of the edits the gate holds back, the ones made anyway: a phrase-table row (the
+        spinner's own habits: "the opposite" for "the other", "the foremost" for "the most")
+        restored at ``sure_confidence`` or more, unless the original only drops words of
+        the span (the language model prefers a shorter wording anywhere: "is often" → "is").
+        A pasted paragraph of 40 words is rarely judged spun as a whole, but such a span
+        says enough on its own (benchmarks/results-real.md has the trade-off)."""
+        c = self.config
+        out = []
+        if c.sure_confidence > 1.0:
+            return out
+        for d in decisions:
+            if not d.candidate.phrase or d.candidate.artifact:
+                continue
+            e = self._edit(d, doc)
+            if e.confidence < c.sure_confidence or e.before == e.after:
+                continue
+            if _only_drops(e.before.lower().split(), e.after.lower().split()):
+                continue
+            out.append(e)
+        return out
 
     def _protected_positions(self, doc: Document) -> set[int]:
         out: set[int] = set()
@@ -427,6 +450,12 @@ def _gc_paused():
             _gc_depth -= 1
             if _gc_depth == 0 and _gc_was_enabled:
                 gc.enable()
+
+
+def _only_drops(before: list[str], after: list[str]) -> bool:
+    """Whether ``after`` is ``before`` with some words left out."""
+    it = iter(before)
+    return len(after) < len(before) and all(w in it for w in after)
 
 
 def _positions_in(doc: Document, ranges: Sequence[tuple[int, int]]) -> set[int]:
