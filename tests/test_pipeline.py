@@ -170,6 +170,23 @@ def test_phrase_rows_weigh_the_language_model_more():
     assert full.restore(clean).text == clean
 
 
+def test_an_original_the_document_uses_elsewhere_weighs_more():
+    """present_gain: "marketing" occurs in the seed post (its title), so the spinner's
+    "promoting" reads as "marketing" in places the context alone leaves undecided; without the
+    gain those stay. Only originals that occur in the document are added, none is lost."""
+    seed = SEED.read_text(encoding="utf-8")
+    on, off = wordfix.Restorer(), wordfix.Restorer(present_gain=0.0)
+    assert on.config.present_gain > 0
+    a, b = on.restore(seed), off.restore(seed)
+    before = {(e.start, e.after) for e in b.edits}
+    added = [e for e in a.edits if (e.start, e.after) not in before]
+    assert sum(e.before == "promoting" and e.after == "marketing" for e in added) >= 3
+    words = {w.strip(".,;:!?()\"'").lower() for w in seed.split()}
+    assert "marketing" in words
+    assert all(e.after.lower() in words for e in added if " " not in e.after), added
+    assert before <= {(e.start, e.after) for e in a.edits}
+
+
 def test_an_edit_a_weak_table_explains_best_needs_more_confidence(tmp_path):
     """weak_tables: their rows are candidates like any other, but an edit whose best row is
     theirs is made only at weak_min_confidence (Moby's meaning-blind lists by default)."""

@@ -83,6 +83,9 @@ def test_a_sure_phrase_edit_is_made_below_the_gate(restorer):
     assert off.text == BELOW_GATE and not off.edits
     assert (e.start, e.after) in [(w.start, w.after) for w in off.withheld]
     assert len(off.withheld) == len(r.withheld) + 1
+    # nor in a text longer than sure_max_words (its 43 words here)
+    long = wordfix.Restorer(sure_max_words=40).restore(BELOW_GATE)
+    assert long.text == BELOW_GATE and len(long.withheld) == len(off.withheld)
 
 
 @pytest.mark.parametrize(

@@ -48,7 +48,10 @@ class Config:
                      paragraph is rarely judged spun as a whole, but such a span says
                      enough on its own. Above 1: none. Set on the seed family's real pairs
                      against 482k words of clean held-out and tune prose (0.99: 3 false
-                     edits there; 0.995: none; benchmarks/results-real.md).
+                     edits there; 0.995: none; benchmarks/sure.py, results-sure.md).
+    sure_max_words:  sure edits are made in a text (or chunk) of at most this many words:
+                     the gate's verdict on a longer one rests on enough evidence (a whole
+                     clean tune document had "referred to as" → "called" at 1.00).
     assume_spun:     the user knows the text is spun: skip the min_spin gate (the spin
                      rate is still estimated, from 0.001 up (evidence.ASSUMED_GRID), so a
                      clean text gets a low rate, and min_confidence still applies).
@@ -139,6 +142,12 @@ class Config:
     lam_max:         ceiling on a span's spin rate after those factors and type evidence.
     type_pseudo:     pseudo-occurrences at the base rate when the other occurrences of a
                      word type vote on its original (type_evidence).
+    present_gain:    log-prior credit of a one-word original that the document uses
+                     elsewhere (a topic word the spinner left in place somewhere: "marketing"
+                     in the title of a post whose "marketing" became "promoting"). On the
+                     real pairs, 38% of the true originals a span could plausibly take occur
+                     elsewhere in the spun document, 12-13% of the wrong ones: a factor of 3
+                     (log 1.1). Decoding only: the gate's evidence does not read it.
     prune_margin:    nats below a span's best option, judged with its neighbours kept,
                      past which a candidate is not decoded jointly.
     prune_keep:      candidates at most per span in joint decoding.
@@ -178,6 +187,7 @@ class Config:
     learned_spin_prior: float = 1e-3
     min_spin: float = 0.9
     sure_confidence: float = 0.995
+    sure_max_words: int = 150
     assume_spun: bool = False
     detect_threshold: float = 0.5
     length_bonus: float = 0.0
@@ -206,6 +216,7 @@ class Config:
     upper_start: float = 0.25
     lam_max: float = 0.9
     type_pseudo: float = 2.0
+    present_gain: float = 1.0
     prune_margin: float = 6.0
     prune_keep: int = 4
     neural_certain: float = 0.9
@@ -230,6 +241,8 @@ class Config:
             raise ValueError("min_spin must be between 0 and 1")
         if self.sure_confidence < 0.5:
             raise ValueError("sure_confidence must be at least 0.5 (above 1: no edit below the spin gate)")
+        if self.sure_max_words < 0:
+            raise ValueError("sure_max_words must be >= 0")
         if not (0.0 < self.spin_prior < 1.0 and 0.0 < self.learned_spin_prior < 1.0):
             raise ValueError("spin_prior and learned_spin_prior must be strictly between 0 and 1")
         if self.spin_prior + self.learned_spin_prior >= 1.0:

@@ -69,10 +69,15 @@ def channel(
     lam_max: float,
     type_pseudo: float,
     phrase_extra: float = 0.0,
+    present: frozenset[str] = frozenset(),
+    present_gain: float = 0.0,
 ) -> None:
     """Set each span's channel terms: ``span.keep`` (log probability that a unit was
     left alone) and ``span.chan`` (log prior that the spinner wrote the span from each
     candidate).
+
+    ``present_gain``: credit of a one-word candidate whose model word is in ``present``
+    (the document's words: see ``Config.present_gain``).
 
     ``phrase_extra``: a candidate of the phrase tables (``phrase_candidates``) also gets
     that multiple of its language-model gain (``span.gains``) in ``chan``, so the decoder
@@ -103,6 +108,11 @@ def channel(
         if phrase_extra and s.judged:
             for i in phrase_candidates(s):
                 s.chan[i] += phrase_extra * s.gains[i]
+        if present_gain:
+            ch = s.chan
+            for i, c in enumerate(s.candidates):
+                if len(c.lm) == 1 and c.lm[0] in present:
+                    ch[i] += present_gain
     if not type_evidence:
         return
     types: dict[str, list[Span]] = defaultdict(list)

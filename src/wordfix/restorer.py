@@ -293,7 +293,11 @@ class Restorer:
         if sample.stride > 1:  # 4c: every candidate the sample left out, scored in context
             judge(sample.scorer, [s for s in spans if not s.judged], c.lm_weight)
         phrase_extra = c.phrase_lm_weight / c.lm_weight - 1.0 if c.lm_weight > 0 else 0.0
-        channel(spans, spin.rate, c.type_evidence, spin.families, c.lam_max, c.type_pseudo, phrase_extra)  # 5a
+        present = frozenset(w for w in sample.scorer.lmw if w) if c.present_gain else frozenset()
+        channel(
+            spans, spin.rate, c.type_evidence, spin.families, c.lam_max, c.type_pseudo, phrase_extra,
+            present, c.present_gain,
+        )  # 5a
         decisions = decide(sample.scorer, spans, c.lm_weight, c.beam, c.prune_margin, c.prune_keep)  # 5b: decode
         if c.scorer == "neural" and not spin.withheld:  # 5c: the uncertain ones again
             decisions = rescore(
@@ -312,7 +316,7 @@ class Restorer:
             )
         edits = self._edits(decisions, doc)  # 6: the edits, recased
         if spin.withheld:
-            sure = self._sure_edits(decisions, doc)
+            sure = self._sure_edits(decisions, doc) if n_words <= c.sure_max_words else []
             return _Piece(sure, [e for e in edits if e not in sure], spin.estimate, n_words, len(spans))
         return _Piece(edits, [], spin.estimate, n_words, len(spans))
 
@@ -367,9 +371,9 @@ class Restorer:
         """Of the edits the gate holds back, the ones made anyway: a phrase-table row (the
         spinner's own habits: "the opposite" for "the other", "the foremost" for "the most")
         restored at ``sure_confidence`` or more, unless the original only drops words of
-        the span (the language model prefers a shorter wording anywhere: "is often" → "is").
-        A pasted paragraph of 40 words is rarely judged spun as a whole, but such a span
-        says enough on its own (benchmarks/results-real.md has the trade-off)."""
+        the span (the language model prefers a shorter wording anywhere: "is often" → "is"),
+        in a text of at most ``sure_max_words`` words. A pasted paragraph of 40 words is
+        rarely judged spun as a whole, but such a span says enough on its own (benchmarks/sure.py measures the trade-off)."""
         c = self.config
         out = []
         if c.sure_confidence > 1.0:
