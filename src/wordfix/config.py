@@ -47,8 +47,10 @@ class Config:
                      words of the span) are made at this confidence or more: a pasted
                      paragraph is rarely judged spun as a whole, but such a span says
                      enough on its own. Above 1: none. Set on the seed family's real pairs
-                     against 482k words of clean held-out and tune prose (0.99: 3 false
-                     edits there; 0.995: none; benchmarks/sure.py, results-sure.md).
+                     (at 0.995, 15 such edits on their paragraphs alone, 13 right) against
+                     482k words of clean held-out and tune prose (0.99: 3 false edits
+                     there; 0.995: 1, "may" → "can" in a 14-word tune paragraph; and 1 in
+                     174k words of clean Wikipedia; benchmarks/sure.py, results-sure.md).
     sure_max_words:  sure edits are made in a text (or chunk) of at most this many words:
                      the gate's verdict on a longer one rests on enough evidence (a whole
                      clean tune document had "referred to as" → "called" at 1.00).
