@@ -51,7 +51,8 @@ def run() -> dict:
             if not new:
                 continue
             per_edit, _ = quality.edit_scores(original, quality.aligned_substitutions(spun, original), res)
-            ok = {(e.start, e.end): right for e, (_, right) in zip(sorted(res.edits, key=lambda e: e.start), per_edit)}
+            ordered = sorted(res.edits, key=lambda e: e.start)
+            ok = {(e.start, e.end): right for e, (_, right) in zip(ordered, per_edit, strict=True)}
             pairs.extend((e.confidence, ok[(e.start, e.end)], f"{e.before!r}→{e.after!r}") for e in new)
     clean: list[tuple[float, str, str]] = []
     words = {"heldout": 0, "tune": 0}
@@ -73,15 +74,14 @@ def report(res: dict) -> str:
         f"{res['n_pairs']} paragraphs of the seed family's real pairs; clean: held-out prose "
         f"({w['heldout']:,} words) and tune prose ({w['tune']:,} words), where every edit is false.",
         "",
-        "| sure_confidence | real pairs: edits | right | wrong | clean held-out: false edits | clean tune: false edits |",
+        "| sure_confidence | real pairs: edits | right | wrong | clean held-out: false edits "
+        "| clean tune: false edits |",
         "|---:|---:|---:|---:|---:|---:|",
     ]
     for th in THRESHOLDS:
         p = [ok for conf, ok, _ in res["pairs"] if conf >= th]
         c = [split for conf, split, _ in res["clean"] if conf >= th]
-        lines.append(
-            f"| {th} | {len(p)} | {sum(p)} | {len(p) - sum(p)} | {c.count('heldout')} | {c.count('tune')} |"
-        )
+        lines.append(f"| {th} | {len(p)} | {sum(p)} | {len(p) - sum(p)} | {c.count('heldout')} | {c.count('tune')} |")
     lines += ["", "False edits on clean prose (confidence, split, edit):", ""]
     lines += [f"- {conf:.4f} {split}: {edit}" for conf, split, edit in sorted(res["clean"], reverse=True)]
     return "\n".join(lines) + "\n"

@@ -152,7 +152,7 @@ PHRASE_SWAP = (
 
 
 def test_phrase_rows_weigh_the_language_model_more():
-    """"Once you run it" reads better as "When you run it" to the 3-gram model, clearly but
+    """ "Once you run it" reads better as "When you run it" to the 3-gram model, clearly but
     not by much: at the weight thesaurus candidates get (lm_weight 0.5) the swap stays, at the
     higher weight of a phrase-table row (phrase_lm_weight 0.8, the default) it is restored.
     Only phrase-table edits are added, none is lost, and a clean text with the same

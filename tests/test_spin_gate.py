@@ -90,8 +90,14 @@ def test_a_sure_phrase_edit_is_made_below_the_gate(restorer):
 
 @pytest.mark.parametrize(
     "before, after, drops",
-    [("is often", "is", True), ("this is often", "this is", True), ("a lot of", "more", False),
-     ("the opposite", "the other", False), ("is", "is", False), ("and therefore the", "and the", True)],
+    [
+        ("is often", "is", True),
+        ("this is often", "this is", True),
+        ("a lot of", "more", False),
+        ("the opposite", "the other", False),
+        ("is", "is", False),
+        ("and therefore the", "and the", True),
+    ],
 )
 def test_a_sure_edit_never_only_drops_words(before, after, drops):
     from wordfix.restorer import _only_drops

@@ -295,8 +295,15 @@ class Restorer:
         phrase_extra = c.phrase_lm_weight / c.lm_weight - 1.0 if c.lm_weight > 0 else 0.0
         present = frozenset(w for w in sample.scorer.lmw if w) if c.present_gain else frozenset()
         channel(
-            spans, spin.rate, c.type_evidence, spin.families, c.lam_max, c.type_pseudo, phrase_extra,
-            present, c.present_gain,
+            spans,
+            spin.rate,
+            c.type_evidence,
+            spin.families,
+            c.lam_max,
+            c.type_pseudo,
+            phrase_extra,
+            present,
+            c.present_gain,
         )  # 5a
         decisions = decide(sample.scorer, spans, c.lm_weight, c.beam, c.prune_margin, c.prune_keep)  # 5b: decode
         if c.scorer == "neural" and not spin.withheld:  # 5c: the uncertain ones again
@@ -373,9 +380,10 @@ class Restorer:
         restored at ``sure_confidence`` or more, unless the original only drops words of
         the span (the language model prefers a shorter wording anywhere: "is often" → "is"),
         in a text of at most ``sure_max_words`` words. A pasted paragraph of 40 words is
-        rarely judged spun as a whole, but such a span says enough on its own (benchmarks/sure.py measures the trade-off)."""
+        rarely judged spun as a whole, but such a span says enough on its own
+        (benchmarks/sure.py measures the trade-off)."""
         c = self.config
-        out = []
+        out: list[Edit] = []
         if c.sure_confidence > 1.0:
             return out
         for d in decisions:
