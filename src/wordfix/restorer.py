@@ -321,11 +321,13 @@ class Restorer:
                 prune_margin=c.prune_margin,
                 prune_keep=c.prune_keep,
             )
-        edits = self._edits(decisions, doc)  # 6: the edits, recased
+        decided = self._edits(decisions, doc)  # 6: the edits, recased
         if spin.withheld:
-            sure = self._sure_edits(decisions, doc) if n_words <= c.sure_max_words else []
-            return _Piece(sure, [e for e in edits if e not in sure], spin.estimate, n_words, len(spans))
-        return _Piece(edits, [], spin.estimate, n_words, len(spans))
+            short = n_words <= c.sure_max_words
+            sure = [e for d, e in decided if short and self._is_sure(d, e)]
+            held = [e for d, e in decided if not (short and self._is_sure(d, e))]
+            return _Piece(sure, held, spin.estimate, n_words, len(spans))
+        return _Piece([e for _, e in decided], [], spin.estimate, n_words, len(spans))
 
     def _judge_sample(self, doc: Document, spans: list[Span], n_words: int) -> _Sample:
         """Stage 4a, for ``restore`` and ``detect`` alike: how spun the text is, judged on
@@ -360,42 +362,35 @@ class Restorer:
         est = replace(est, probability=gate.probability, learned_share=gate.learned_share, reason=gate.reason)
         return _Spin(est, lam, withheld, family_factors(est.learned_share))
 
-    def _edits(self, decisions: list[Decision], doc: Document) -> list[Edit]:
-        """Stage 6: the decisions as edits, judged on the confidence an edit reports
-        (rounded, so min_confidence=1.0 keeps the 1.0s; ``weak_min_confidence`` for an edit
-        whose best row is of one of the ``weak_tables``); none that changes nothing."""
+    def _edits(self, decisions: list[Decision], doc: Document) -> list[tuple[Decision, Edit]]:
+        """Stage 6: the decisions as edits, each with its decision, judged on the
+        confidence an edit reports (rounded, so min_confidence=1.0 keeps the 1.0s;
+        ``weak_min_confidence`` for an edit whose best row is of one of the ``weak_tables``);
+        none that changes nothing."""
         c = self.config
         weak, floor = frozenset(c.weak_tables), max(c.min_confidence, c.weak_min_confidence)
-        edits = []
+        out = []
         for d in decisions:
             e = self._edit(d, doc)
             rows = d.candidate.rows
-            if e.confidence >= (floor if rows and rows[0].table in weak else c.min_confidence):
-                edits.append(e)
-        return [e for e in edits if e.before != e.after]
+            if e.before != e.after and e.confidence >= (floor if rows and rows[0].table in weak else c.min_confidence):
+                out.append((d, e))
+        return out
 
-    def _sure_edits(self, decisions: list[Decision], doc: Document) -> list[Edit]:
-        """Of the edits the gate holds back, the ones made anyway: a phrase-table row (the
+    def _is_sure(self, d: Decision, e: Edit) -> bool:
+        """Whether an edit the gate holds back is made anyway: a phrase-table row (the
         spinner's own habits: "the opposite" for "the other", "the foremost" for "the most")
         restored at ``sure_confidence`` or more, unless the original only drops words of
-        the span (the language model prefers a shorter wording anywhere: "is often" → "is"),
-        in a text of at most ``sure_max_words`` words. A pasted paragraph of 40 words is
-        rarely judged spun as a whole, but such a span says enough on its own
-        (benchmarks/sure.py measures the trade-off)."""
-        c = self.config
-        out: list[Edit] = []
-        if c.sure_confidence > 1.0:
-            return out
-        for d in decisions:
-            if not d.candidate.phrase or d.candidate.artifact:
-                continue
-            e = self._edit(d, doc)
-            if e.confidence < c.sure_confidence or e.before == e.after:
-                continue
-            if _only_drops(e.before.lower().split(), e.after.lower().split()):
-                continue
-            out.append(e)
-        return out
+        the span (the language model prefers a shorter wording anywhere: "is often" → "is");
+        only in a text of at most ``sure_max_words`` words (the caller's part). A pasted
+        paragraph of 40 words is rarely judged spun as a whole, but such a span says enough
+        on its own (benchmarks/sure.py measures the trade-off)."""
+        return (
+            d.candidate.phrase
+            and not d.candidate.artifact
+            and e.confidence >= self.config.sure_confidence
+            and not _only_drops(e.before.lower().split(), e.after.lower().split())
+        )
 
     def _protected_positions(self, doc: Document) -> set[int]:
         out: set[int] = set()
