@@ -1,15 +1,22 @@
-"""The trade-off behind ``Config.sure_confidence``: edits made below the spin gate.
+"""The trade-off behind ``Config.sure_confidence`` and ``habit_confidence``: edits made below the spin gate.
 
 A paragraph restored alone is rarely judged spun as a whole; ``sure_confidence`` lets the
 phrase-table rows the language model restores with near certainty through anyway. This
-restores every paragraph alone twice (sure edits off, and at a low threshold) and, for the
-edits only the second run makes, prints how many there are at each threshold:
+restores every paragraph alone twice (sure edits off, and at a low threshold; promotion off
+in both) and, for the edits only the second run makes, prints how many there are at each
+threshold:
 
 - on the seed family's real pairs (``../shared/data/real-pairs``): right and wrong, against the
   original paragraph;
 - on the clean held-out and tune prose of ``corpus.py``: every one is false.
 
-    python benchmarks/sure.py            # about 4 minutes
+Then the promotion: a short text with a sure edit, or two phrase-table habits at
+``habit_confidence``, is judged spun and its edits at ``promoted_min_confidence`` are made.
+For a few settings it prints the residual of the real pairs' paragraphs restored alone and the
+false edits on the same clean prose and on clean Wikipedia (the original paragraphs of SpinBot
+dev, when present), each paragraph alone.
+
+    python benchmarks/sure.py            # about 10 minutes
     python benchmarks/sure.py --out benchmarks/results-sure.md
 """
 
@@ -40,8 +47,8 @@ def new_edits(on, off, text: str):
 def run() -> dict:
     import wordfix
 
-    on = wordfix.Restorer(sure_confidence=LOWEST).warm_up()
-    off = wordfix.Restorer(sure_confidence=1.5).warm_up()
+    on = wordfix.Restorer(sure_confidence=LOWEST, promoted_min_confidence=1.5).warm_up()
+    off = wordfix.Restorer(sure_confidence=1.5, habit_confidence=1.5).warm_up()
     pairs: list[tuple[float, bool, str]] = []
     n_pairs = 0
     for d in real.real_pairs():
@@ -62,7 +69,42 @@ def run() -> dict:
                 words[split] += corpus.count_words(para)
                 _, new = new_edits(on, off, para)
                 clean.extend((e.confidence, split, f"{e.before!r}→{e.after!r}") for e in new)
-    return {"pairs": pairs, "n_pairs": n_pairs, "clean": clean, "words": words}
+    return {"pairs": pairs, "n_pairs": n_pairs, "clean": clean, "words": words, "promotion": promotion()}
+
+
+# (label, options): promotion off, then on in the ways Config allows
+SETTINGS = (
+    ("no edit below the gate", {"sure_confidence": 1.5, "habit_confidence": 1.5}),
+    ("sure edits only", {"promoted_min_confidence": 1.5}),
+    ("a sure edit promotes (habits off)", {"habit_confidence": 1.5}),
+    ("a sure edit or two habits promote (defaults)", {}),
+    ("defaults, promoted_min_confidence 0.5", {"promoted_min_confidence": 0.5}),
+    ("defaults, habit_confidence 0.95", {"habit_confidence": 0.95}),
+)
+
+
+def promotion() -> list[dict]:
+    import wordfix
+
+    rp = real.real_pairs()
+    clean = {
+        split: [real.Doc(d.id, [p], [p]) for d in corpus.load(split=split) for p in d.text.split("\n\n")]
+        for split in ("heldout", "tune")
+    }
+    wiki = real.spinbot_dev(real.DEFAULT_ARTICLES)
+    if wiki:
+        clean["wikipedia"] = wiki
+    out = []
+    for label, options in SETTINGS:
+        r = wordfix.Restorer(**options).warm_up()
+        pairs = real.score_docs(r, rp, alone=True)
+        row = {"label": label, "options": options, "residual": pairs["residual"]}
+        row["precision"] = pairs.get("edit_precision")
+        for split, docs in clean.items():
+            res = real.score_clean(r, docs, alone=True)
+            row[split] = (res["false_edits"], res["words"])
+        out.append(row)
+    return out
 
 
 def report(res: dict) -> str:
@@ -84,6 +126,25 @@ def report(res: dict) -> str:
         lines.append(f"| {th} | {len(p)} | {sum(p)} | {len(p) - sum(p)} | {c.count('heldout')} | {c.count('tune')} |")
     lines += ["", "False edits on clean prose (confidence, split, edit):", ""]
     lines += [f"- {conf:.4f} {split}: {edit}" for conf, split, edit in sorted(res["clean"], reverse=True)]
+    rows = res["promotion"]
+    splits = [k for k in ("heldout", "tune", "wikipedia") if k in rows[0]]
+    words = {k: rows[0][k][1] for k in splits}
+    lines += [
+        "",
+        "## Judged spun by its sure edits (`habit_confidence`, `promoted_min_confidence`), each paragraph alone",
+        "",
+        "Real pairs: residual of their paragraphs restored alone (1 = nothing repaired) and edit precision; "
+        "clean: false edits, each paragraph alone ("
+        + ", ".join(f"{k} {n:,} words" for k, n in words.items())
+        + ").",
+        "",
+        "| setting | real pairs alone: residual | edit precision | " + " | ".join(f"clean {k}" for k in splits) + " |",
+        "|---|---:|---:|" + "---:|" * len(splits),
+    ]
+    for row in rows:
+        prec = "–" if row["precision"] is None else f"{100 * row['precision']:.1f}%"
+        clean = " | ".join(str(row[k][0]) for k in splits)
+        lines.append(f"| {row['label']} | {row['residual']:.3f} | {prec} | {clean} |")
     return "\n".join(lines) + "\n"
 
 

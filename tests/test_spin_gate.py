@@ -16,8 +16,9 @@ ROOT = Path(__file__).resolve().parents[1]
 SEED = (ROOT / "examples" / "seed_spun_article.txt").read_text(encoding="utf-8")
 # The first lines of the real spun post (47 words): short, yet spun enough to restore on their own.
 FIVE_LINES = "\n".join(SEED.split("\n")[:8])
-# One sentence of it says too little: judged below the gate.
-SHORT = "a similar brokenheartedness usually happens among sales and promoting groups."
+# One sentence of it says too little: judged below the gate, and none of its swaps is one of
+# the spinner's phrase-table habits that would judge it spun after all (habit_confidence).
+SHORT = "Ultimately future growth are often compromised by the demand for short-run revenue."
 NEGATIVE = json.loads((ROOT / "tests" / "test-cases" / "negative.json").read_text(encoding="utf-8"))
 # A paragraph in SpinBot's manner, written for this test (not from the SpinBot corpus).
 SPINBOT_LIKE = (
@@ -65,27 +66,66 @@ def test_short_spun_text_below_the_gate_says_what_it_withheld(restorer):
 
 # A paragraph of the real spun post that the gate judges clean (spin about 0.5): its
 # "a lot of powerful" is the spinner's "a lot of" for "more", a phrase row the language model
-# restores at 0.995 even here.
+# restores at 0.995 even here. That sure edit judges the paragraph spun after all.
 BELOW_GATE = next(p for p in SEED.split("\n") if p.startswith("If you have ever"))
+# Another (30 words): no sure edit, but two phrase-table habits at 0.9 or more ("along" for
+# "together", "price effectiveness" for "cost effectiveness").
+TWO_HABITS = next(p for p in SEED.split("\n") if p.startswith("The goal is to form"))
 
 
 def test_a_sure_phrase_edit_is_made_below_the_gate(restorer):
     c = restorer.config
-    r = restorer.restore(BELOW_GATE)
-    assert r.spin_score < c.min_spin and r.withheld
-    assert [(e.before, e.after) for e in r.edits] == [("a lot of", "more")]
-    (e,) = r.edits
+    # only the sure edit (promotion off): the rest is withheld
+    only = wordfix.Restorer(promoted_min_confidence=1.5).restore(BELOW_GATE)
+    assert only.spin_score < c.min_spin and only.withheld
+    assert [(e.before, e.after) for e in only.edits] == [("a lot of", "more")]
+    (e,) = only.edits
     assert e.confidence >= c.sure_confidence and e.source.startswith("curated.tsv:")
-    assert "a richer and more powerful sound" in r.text
-    assert "1 sure edit made" in r.hint and "withheld" in r.hint
-    # with sure edits off, the same edit is only withheld
-    off = wordfix.Restorer(sure_confidence=1.5).restore(BELOW_GATE)
+    assert "a richer and more powerful sound" in only.text
+    assert "looks clean" in only.hint and "1 sure edit made" in only.hint and "withheld" in only.hint
+    # with sure edits and habits off, the same edit is only withheld
+    off = wordfix.Restorer(sure_confidence=1.5, habit_confidence=1.5).restore(BELOW_GATE)
     assert off.text == BELOW_GATE and not off.edits
     assert (e.start, e.after) in [(w.start, w.after) for w in off.withheld]
-    assert len(off.withheld) == len(r.withheld) + 1
+    assert len(off.withheld) == len(only.withheld) + 1
     # nor in a text longer than sure_max_words (its 43 words here)
     long = wordfix.Restorer(sure_max_words=40).restore(BELOW_GATE)
     assert long.text == BELOW_GATE and len(long.withheld) == len(off.withheld)
+
+
+def test_a_sure_edit_judges_a_short_text_spun(restorer):
+    """By default the sure edit judges the paragraph spun: its other withheld edits at
+    promoted_min_confidence are made as well, each a repair of the real post."""
+    c = restorer.config
+    r = restorer.restore(BELOW_GATE)
+    assert r.spin_score < c.min_spin and r.stats["promoted"] == 1
+    assert "judged spun" in r.spin_reason
+    assert len(r.edits) >= 3 and all(e.confidence >= c.promoted_min_confidence for e in r.edits)
+    for fixed in ("you have ever heard", "with a guitar", "you have a richer and more powerful sound"):
+        assert fixed in r.text
+    assert not any(e.confidence >= c.promoted_min_confidence for e in r.withheld)
+
+
+def test_two_habits_judge_a_short_text_spun(restorer):
+    c = restorer.config
+    r = restorer.restore(TWO_HABITS)
+    assert r.spin_score < c.min_spin and r.stats.get("promoted") == 1
+    assert not any(e.confidence >= c.sure_confidence for e in r.edits)
+    made = {(e.before, e.after) for e in r.edits}
+    assert made >= {("along", "together"), ("price effectiveness", "cost effectiveness")}
+    assert "judged spun" in r.hint and "withheld" in r.hint
+    # one habit is not enough: with the threshold above the second one's confidence
+    second = sorted(e.confidence for e in r.edits)[-1]
+    one = wordfix.Restorer(habit_confidence=second + 1e-6).restore(TWO_HABITS)
+    assert one.text == TWO_HABITS and not one.edits and "looks clean" in one.hint
+
+
+def test_a_clean_short_text_with_one_phrase_habit_is_left_alone(restorer):
+    """A legitimate use of a phrase row ("a similar approach") is one habit at most: the
+    negative cases stay byte for byte (test_cases.py), this one among them."""
+    text = "We took a similar approach in the second study, and the results were much the same."
+    r = restorer.restore(text)
+    assert r.text == text and not r.edits
 
 
 @pytest.mark.parametrize(
@@ -108,6 +148,10 @@ def test_a_sure_edit_never_only_drops_words(before, after, drops):
 def test_sure_confidence_is_checked():
     with pytest.raises(ValueError, match="sure_confidence"):
         wordfix.Restorer(sure_confidence=0.2)
+    with pytest.raises(ValueError, match="habit_confidence"):
+        wordfix.Restorer(habit_confidence=0.3)
+    with pytest.raises(ValueError, match="promoted_min_confidence"):
+        wordfix.Restorer(promoted_min_confidence=-0.1)
 
 
 def test_assume_spun_restores_what_was_withheld(restorer):
@@ -115,7 +159,7 @@ def test_assume_spun_restores_what_was_withheld(restorer):
     r = wordfix.Restorer(assume_spun=True).restore(SHORT)
     assert r.spin_threshold == 0.0 and not r.withheld
     assert [(e.start, e.after) for e in r.edits] == [(e.start, e.after) for e in held]
-    assert r.text == "The same brokenheartedness usually happens between sales and marketing groups."
+    assert r.text == "Ultimately future growth can be compromised by the demand for short-term revenue."
     assert all(e.confidence >= wordfix.Config().min_confidence for e in r.edits)  # min_confidence still applies
 
 
@@ -181,7 +225,7 @@ def test_cli_hint_and_assume_spun(tmp_path):
     assert plain.returncode == 0 and plain.stdout == SHORT
     assert "possible edits withheld; use --assume-spun" in plain.stderr
     forced = subprocess.run([*run, "--assume-spun"], capture_output=True, text=True, env=env)
-    assert forced.returncode == 0 and "The same brokenheartedness" in forced.stdout and "withheld" not in forced.stderr
+    assert forced.returncode == 0 and "can be compromised" in forced.stdout and "withheld" not in forced.stderr
     bad = subprocess.run([*run, "--min-spin", "2"], capture_output=True, text=True, env=env)
     assert bad.returncode == 2 and "min_spin" in bad.stderr
 

@@ -54,6 +54,22 @@ class Config:
     sure_max_words:  sure edits are made in a text (or chunk) of at most this many words:
                      the gate's verdict on a longer one rests on enough evidence (a whole
                      clean tune document had "referred to as" → "called" at 1.00).
+    habit_confidence: a short text (sure_max_words) the gate holds back is judged spun
+                     after all when it has a sure edit, or two edits of phrase-table rows
+                     (as sure edits: no artifact row, no original that only drops words)
+                     at this confidence or more: the spinner's closed-class habits say
+                     more about a pasted paragraph than a 3-gram model's evidence can.
+                     Its other withheld edits are then made at promoted_min_confidence.
+                     Above 1: only a sure edit judges a text spun. On the seed family's
+                     real pairs, 13 of the 33 paragraphs the gate holds back (but does not
+                     find clearly clean, withheld_from) have a sure edit and 7 two such
+                     edits, against 2 and 1 of 377 clean held-out, tune and Wikipedia
+                     paragraphs (benchmarks/sure.py).
+    promoted_min_confidence: the confidence an edit needs in a text judged spun by its
+                     sure edits (habit_confidence; and at least min_confidence); above 1:
+                     only the sure edits are made.
+                     Its posterior of being spun is still below min_spin, and edits under
+                     0.7 there were mostly wrong on the real pairs (benchmarks/sure.py).
     assume_spun:     the user knows the text is spun: skip the min_spin gate (the spin
                      rate is still estimated, from 0.001 up (evidence.ASSUMED_GRID), so a
                      clean text gets a low rate, and min_confidence still applies).
@@ -190,6 +206,8 @@ class Config:
     min_spin: float = 0.9
     sure_confidence: float = 0.995
     sure_max_words: int = 150
+    habit_confidence: float = 0.9
+    promoted_min_confidence: float = 0.7
     assume_spun: bool = False
     detect_threshold: float = 0.5
     length_bonus: float = 0.0
@@ -245,6 +263,8 @@ class Config:
             raise ValueError("sure_confidence must be at least 0.5 (above 1: no edit below the spin gate)")
         if self.sure_max_words < 0:
             raise ValueError("sure_max_words must be >= 0")
+        if self.habit_confidence < 0.5 or self.promoted_min_confidence < 0.0:
+            raise ValueError("habit_confidence must be at least 0.5 and promoted_min_confidence >= 0 (above 1: off)")
         if not (0.0 < self.spin_prior < 1.0 and 0.0 < self.learned_spin_prior < 1.0):
             raise ValueError("spin_prior and learned_spin_prior must be strictly between 0 and 1")
         if self.spin_prior + self.learned_spin_prior >= 1.0:

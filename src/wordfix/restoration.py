@@ -123,11 +123,14 @@ class Restoration:
         if not self.withheld:
             return ""
         n = len(self.withheld)
-        # below the gate, the edits made are the sure ones (Config.sure_confidence)
         made = len(self.edits)
-        sure = f"{made} sure edit{'s' if made != 1 else ''} made, " if made else ""
+        if self.stats.get("promoted"):  # judged spun by its phrase-table edits (Config.habit_confidence)
+            verdict, kind = "judged spun by the spinner's habits in it", ""
+        else:  # below the gate, the edits made are the sure ones (Config.sure_confidence)
+            verdict, kind = "looks clean", "sure "
+        done = f"{made} {kind}edit{'s' if made != 1 else ''} made, " if made else ""
         return (
-            f"looks clean (spin {self.spin_score:.2f} < {self.spin_threshold:.2f}): {sure}"
+            f"{verdict} (spin {self.spin_score:.2f} < {self.spin_threshold:.2f}): {done}"
             f"{n} possible edit{'s' if n != 1 else ''} withheld; use --assume-spun (Restorer(assume_spun=True))"
         )
 

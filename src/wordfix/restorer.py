@@ -187,7 +187,11 @@ class Restorer:
             edits.extend(_shift(e, offset) for e in piece.edits)
             withheld.extend(_shift(e, offset) for e in piece.withheld)
             scores.append((n_words, est.probability if est else 0.0, est.rate if est else 0.0))
-            reasons.append(est.reason if est else "no spans any table lists")
+            reason = est.reason if est else "no spans any table lists"
+            if piece.promoted:
+                reason += "; below the spin gate, but judged spun by the spinner's habits in it (phrase-table edits)"
+                stats["promoted"] = stats.get("promoted", 0) + 1
+            reasons.append(reason)
             stats["words"] += n_words
             stats["spans"] += piece.spans
         total = sum(n for n, _, _ in scores) or 1
@@ -323,11 +327,28 @@ class Restorer:
             )
         decided = self._edits(decisions, doc)  # 6: the edits, recased
         if spin.withheld:
-            short = n_words <= c.sure_max_words
-            sure = [e for d, e in decided if short and self._is_sure(d, e)]
-            held = [e for d, e in decided if not (short and self._is_sure(d, e))]
-            return _Piece(sure, held, spin.estimate, n_words, len(spans))
+            return self._below_gate(decided, spin, n_words, len(spans))
         return _Piece([e for _, e in decided], [], spin.estimate, n_words, len(spans))
+
+    def _below_gate(self, decided: list[tuple[Decision, Edit]], spin: _Spin, n_words: int, n_spans: int) -> _Piece:
+        """The edits of a text the gate holds back: in a short one (``sure_max_words``) the
+        sure edits are made; if it has one, or two habit edits (``habit_confidence``), the
+        text is judged spun by them and its edits at ``promoted_min_confidence`` are made
+        too. The rest are withheld."""
+        c = self.config
+        if n_words > c.sure_max_words:
+            return _Piece([], [e for _, e in decided], spin.estimate, n_words, n_spans)
+        sure = [self._is_habit(d, e, c.sure_confidence) for d, e in decided]
+        habits = sum(self._is_habit(d, e, c.habit_confidence) for d, e in decided)
+        if (any(sure) or habits >= 2) and c.promoted_min_confidence <= 1.0:
+            floor = max(c.min_confidence, c.promoted_min_confidence)
+            made = [f or e.confidence >= floor for f, (_, e) in zip(sure, decided, strict=True)]
+            promoted = True
+        else:
+            made, promoted = sure, False
+        edits = [e for m, (_, e) in zip(made, decided, strict=True) if m]
+        held = [e for m, (_, e) in zip(made, decided, strict=True) if not m]
+        return _Piece(edits, held, spin.estimate, n_words, n_spans, promoted and bool(edits))
 
     def _judge_sample(self, doc: Document, spans: list[Span], n_words: int) -> _Sample:
         """Stage 4a, for ``restore`` and ``detect`` alike: how spun the text is, judged on
@@ -377,18 +398,19 @@ class Restorer:
                 out.append((d, e))
         return out
 
-    def _is_sure(self, d: Decision, e: Edit) -> bool:
-        """Whether an edit the gate holds back is made anyway: a phrase-table row (the
-        spinner's own habits: "the opposite" for "the other", "the foremost" for "the most")
-        restored at ``sure_confidence`` or more, unless the original only drops words of
-        the span (the language model prefers a shorter wording anywhere: "is often" → "is");
-        only in a text of at most ``sure_max_words`` words (the caller's part). A pasted
-        paragraph of 40 words is rarely judged spun as a whole, but such a span says enough
-        on its own (benchmarks/sure.py measures the trade-off)."""
+    def _is_habit(self, d: Decision, e: Edit, confidence: float) -> bool:
+        """Whether an edit the gate holds back is one of the spinner's habits at
+        ``confidence`` or more: a phrase-table row (the spinner's own closed-class swaps:
+        "the opposite" for "the other", "the foremost" for "the most"), not an artifact
+        row (its legitimate uses are what the gate is for), and not an original that only
+        drops words of the span (the language model prefers a shorter wording anywhere:
+        "is often" → "is"). At ``sure_confidence`` it is a sure edit, made in a short text
+        even below the gate: a pasted paragraph of 40 words is rarely judged spun as a
+        whole, but such a span says enough on its own (benchmarks/sure.py measures it)."""
         return (
             d.candidate.phrase
             and not d.candidate.artifact
-            and e.confidence >= self.config.sure_confidence
+            and e.confidence >= confidence
             and not _only_drops(e.before.lower().split(), e.after.lower().split())
         )
 
@@ -585,6 +607,7 @@ class _Piece(NamedTuple):
     estimate: SpinEstimate | None  # None: no span any table lists
     words: int
     spans: int
+    promoted: bool = False  # below the gate, but judged spun by its sure edits (_below_gate)
 
 
 def _log_ratios(scorer, spans: list[Span], c: Config, known: dict[tuple[int, int], float] | None) -> list:
