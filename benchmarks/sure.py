@@ -134,9 +134,7 @@ def report(res: dict) -> str:
         "## Judged spun by its sure edits (`habit_confidence`, `promoted_min_confidence`), each paragraph alone",
         "",
         "Real pairs: residual of their paragraphs restored alone (1 = nothing repaired) and edit precision; "
-        "clean: false edits, each paragraph alone ("
-        + ", ".join(f"{k} {n:,} words" for k, n in words.items())
-        + ").",
+        "clean: false edits, each paragraph alone (" + ", ".join(f"{k} {n:,} words" for k, n in words.items()) + ").",
         "",
         "| setting | real pairs alone: residual | edit precision | " + " | ".join(f"clean {k}" for k in splits) + " |",
         "|---|---:|---:|" + "---:|" * len(splits),

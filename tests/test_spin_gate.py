@@ -120,6 +120,19 @@ def test_two_habits_judge_a_short_text_spun(restorer):
     assert one.text == TWO_HABITS and not one.edits and "looks clean" in one.hint
 
 
+def test_one_habit_twice_is_one_habit(restorer):
+    """Clean technical prose repeats a wording ("within the" twice, each restored to "in the"
+    at 0.95 or more): two occurrences of one habit do not judge a text spun."""
+    text = (
+        "Any key within the section may be overridden from the command line; the value within the section is then"
+        " ignored."
+    )
+    r = restorer.restore(text)
+    held = [e for e in r.withheld if e.confidence >= restorer.config.habit_confidence]
+    assert len(held) == 2 and {e.before for e in held} == {"within the"}
+    assert r.text == text and not r.edits and not r.stats.get("promoted")
+
+
 def test_a_clean_short_text_with_one_phrase_habit_is_left_alone(restorer):
     """A legitimate use of a phrase row ("a similar approach") is one habit at most: the
     negative cases stay byte for byte (test_cases.py), this one among them."""

@@ -55,9 +55,10 @@ class Config:
                      the gate's verdict on a longer one rests on enough evidence (a whole
                      clean tune document had "referred to as" → "called" at 1.00).
     habit_confidence: a short text (sure_max_words) the gate holds back is judged spun
-                     after all when it has a sure edit, or two edits of phrase-table rows
-                     (as sure edits: no artifact row, no original that only drops words)
-                     at this confidence or more: the spinner's closed-class habits say
+                     after all when it has a sure edit, or edits of two phrase-table rows
+                     (two different wordings: clean prose repeats "within the"; as sure
+                     edits, no artifact row and no original that only drops words) at
+                     this confidence or more: the spinner's closed-class habits say
                      more about a pasted paragraph than a 3-gram model's evidence can.
                      Its other withheld edits are then made at promoted_min_confidence.
                      Above 1: only a sure edit judges a text spun. On the seed family's

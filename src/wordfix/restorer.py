@@ -332,14 +332,15 @@ class Restorer:
 
     def _below_gate(self, decided: list[tuple[Decision, Edit]], spin: _Spin, n_words: int, n_spans: int) -> _Piece:
         """The edits of a text the gate holds back: in a short one (``sure_max_words``) the
-        sure edits are made; if it has one, or two habit edits (``habit_confidence``), the
-        text is judged spun by them and its edits at ``promoted_min_confidence`` are made
-        too. The rest are withheld."""
+        sure edits are made; if it has one, or habit edits (``habit_confidence``) of two
+        different wordings (clean prose repeats "within the"), the text is judged spun by
+        them and its edits at ``promoted_min_confidence`` are made too. The rest are
+        withheld."""
         c = self.config
         if n_words > c.sure_max_words:
             return _Piece([], [e for _, e in decided], spin.estimate, n_words, n_spans)
         sure = [self._is_habit(d, e, c.sure_confidence) for d, e in decided]
-        habits = sum(self._is_habit(d, e, c.habit_confidence) for d, e in decided)
+        habits = len({e.before.lower() for d, e in decided if self._is_habit(d, e, c.habit_confidence)})
         if (any(sure) or habits >= 2) and c.promoted_min_confidence <= 1.0:
             floor = max(c.min_confidence, c.promoted_min_confidence)
             made = [f or e.confidence >= floor for f, (_, e) in zip(sure, decided, strict=True)]
