@@ -62,10 +62,10 @@ class Config:
                      more about a pasted paragraph than a 3-gram model's evidence can.
                      Its other withheld edits are then made at promoted_min_confidence.
                      Above 1: only a sure edit judges a text spun. On the seed family's
-                     real pairs, 13 of the 33 paragraphs the gate holds back (but does not
-                     find clearly clean, withheld_from) have a sure edit and 7 two such
-                     edits, against 2 and 1 of 377 clean held-out, tune and Wikipedia
-                     paragraphs (benchmarks/sure.py).
+                     real pairs, 15 of the 33 paragraphs the gate holds back (but does not
+                     find clearly clean, withheld_from) are judged spun so (13 by a sure
+                     edit, 6 by two habits), against 2 of 377 clean held-out, tune and
+                     Wikipedia paragraphs (each by a sure edit; benchmarks/sure.py).
     promoted_min_confidence: the confidence an edit needs in a text judged spun by its
                      sure edits (habit_confidence; and at least min_confidence); above 1:
                      only the sure edits are made.
