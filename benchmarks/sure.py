@@ -62,14 +62,17 @@ def run() -> dict:
             ok = {(e.start, e.end): right for e, (_, right) in zip(ordered, per_edit, strict=True)}
             pairs.extend((e.confidence, ok[(e.start, e.end)], f"{e.before!r}→{e.after!r}") for e in new)
     clean: list[tuple[float, str, str]] = []
-    words = {"heldout": 0, "tune": 0}
-    for split in words:
-        for doc in corpus.load(split=split):
-            for para in doc.text.split("\n\n"):
-                words[split] += corpus.count_words(para)
-                _, new = new_edits(on, off, para)
-                clean.extend((e.confidence, split, f"{e.before!r}→{e.after!r}") for e in new)
-    return {"pairs": pairs, "n_pairs": n_pairs, "clean": clean, "words": words, "promotion": promotion()}
+    paragraphs = {
+        split: [p for d in corpus.load(split=split) for p in d.text.split("\n\n")] for split in ("heldout", "tune")
+    }
+    words = {split: 0 for split in paragraphs}
+    for split, paras in paragraphs.items():
+        for para in paras:
+            words[split] += corpus.count_words(para)
+            _, new = new_edits(on, off, para)
+            clean.extend((e.confidence, split, f"{e.before!r}→{e.after!r}") for e in new)
+    promoted = promotion(paragraphs)
+    return {"pairs": pairs, "n_pairs": n_pairs, "clean": clean, "words": words, "promotion": promoted}
 
 
 # (label, options): promotion off, then on in the ways Config allows
@@ -83,14 +86,13 @@ SETTINGS = (
 )
 
 
-def promotion() -> list[dict]:
+def promotion(paragraphs: dict[str, list[str]]) -> list[dict]:
+    """Each setting of SETTINGS on the real pairs' paragraphs alone and on the clean
+    ``paragraphs`` (by split, as ``run`` read them) and clean Wikipedia, each alone."""
     import wordfix
 
     rp = real.real_pairs()
-    clean = {
-        split: [real.Doc(d.id, [p], [p]) for d in corpus.load(split=split) for p in d.text.split("\n\n")]
-        for split in ("heldout", "tune")
-    }
+    clean = {split: [real.Doc(split, [p], [p]) for p in paras] for split, paras in paragraphs.items()}
     wiki = real.spinbot_dev(real.DEFAULT_ARTICLES)
     if wiki:
         clean["wikipedia"] = wiki

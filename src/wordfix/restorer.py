@@ -339,9 +339,14 @@ class Restorer:
         c = self.config
         if n_words > c.sure_max_words:
             return _Piece([], [e for _, e in decided], spin.estimate, n_words, n_spans)
-        sure = [self._is_habit(d, e, c.sure_confidence) for d, e in decided]
-        habits = len({e.before.lower() for d, e in decided if self._is_habit(d, e, c.habit_confidence)})
-        if (any(sure) or habits >= 2) and c.promoted_min_confidence <= 1.0:
+        habit = [_is_habit(d, e) for d, e in decided]
+        sure = [h and e.confidence >= c.sure_confidence for h, (_, e) in zip(habit, decided, strict=True)]
+        strong = {
+            e.before.lower()
+            for h, (_, e) in zip(habit, decided, strict=True)
+            if h and e.confidence >= c.habit_confidence
+        }
+        if (any(sure) or len(strong) >= 2) and c.promoted_min_confidence <= 1.0:
             floor = max(c.min_confidence, c.promoted_min_confidence)
             made = [f or e.confidence >= floor for f, (_, e) in zip(sure, decided, strict=True)]
             promoted = True
@@ -398,22 +403,6 @@ class Restorer:
             if e.before != e.after and e.confidence >= (floor if rows and rows[0].table in weak else c.min_confidence):
                 out.append((d, e))
         return out
-
-    def _is_habit(self, d: Decision, e: Edit, confidence: float) -> bool:
-        """Whether an edit the gate holds back is one of the spinner's habits at
-        ``confidence`` or more: a phrase-table row (the spinner's own closed-class swaps:
-        "the opposite" for "the other", "the foremost" for "the most"), not an artifact
-        row (its legitimate uses are what the gate is for), and not an original that only
-        drops words of the span (the language model prefers a shorter wording anywhere:
-        "is often" → "is"). At ``sure_confidence`` it is a sure edit, made in a short text
-        even below the gate: a pasted paragraph of 40 words is rarely judged spun as a
-        whole, but such a span says enough on its own (benchmarks/sure.py measures it)."""
-        return (
-            d.candidate.phrase
-            and not d.candidate.artifact
-            and e.confidence >= confidence
-            and not _only_drops(e.before.lower().split(), e.after.lower().split())
-        )
 
     def _protected_positions(self, doc: Document) -> set[int]:
         out: set[int] = set()
@@ -480,6 +469,23 @@ def _gc_paused():
             _gc_depth -= 1
             if _gc_depth == 0 and _gc_was_enabled:
                 gc.enable()
+
+
+def _is_habit(d: Decision, e: Edit) -> bool:
+    """Whether an edit the gate holds back is one of the spinner's habits: a phrase-table
+    row (the spinner's own closed-class swaps: "the opposite" for "the other", "the
+    foremost" for "the most"), not an artifact row (its legitimate uses are what the gate
+    is for), and not an original that only drops words of the span (the language model
+    prefers a shorter wording anywhere: "is often" → "is"). At ``sure_confidence`` it is a
+    sure edit, made in a short text even below the gate: a pasted paragraph of 40 words is
+    rarely judged spun as a whole, but such a span says enough on its own; at
+    ``habit_confidence``, two of them judge the text spun (``Restorer._below_gate``;
+    benchmarks/sure.py measures both)."""
+    return (
+        d.candidate.phrase
+        and not d.candidate.artifact
+        and not _only_drops(e.before.lower().split(), e.after.lower().split())
+    )
 
 
 def _only_drops(before: list[str], after: list[str]) -> bool:
