@@ -4,7 +4,6 @@ files are checked line by line (issue 13, items 14 and 22).
 
 from __future__ import annotations
 
-import json
 import os
 import pickle
 
@@ -55,10 +54,11 @@ def test_planted_cache_files_run_nothing_and_old_entries_are_pruned(tmp_path, mo
 
 
 def test_the_cached_index_round_trips():
+    from wordfix import cache
     from wordfix.tables import TableIndex
 
     idx = restorer_for().index
-    back = TableIndex.from_json(json.loads(json.dumps(idx.to_json())))
+    back = TableIndex.from_parts(cache.unpack_blobs(cache.pack_blobs(idx.to_parts())))
     assert back.by_key == idx.by_key and back.prefixes == idx.prefixes
     assert back.analyses == idx.analyses and back.inflections == idx.inflections
     for key in list(idx.by_key)[:: max(1, len(idx.by_key) // 500)]:
@@ -87,6 +87,21 @@ def test_the_cached_web_unigrams_round_trip(tmp_path, monkeypatch):
 
     monkeypatch.setenv("WORDFIX_CACHE", str(tmp_path))
     built = web_unigrams()  # builds and stores
-    assert [p.suffix for p in cache.cache_dir().iterdir()] == [".json"]
+    assert [p.suffix for p in cache.cache_dir().iterdir()] == [".bin"]
     loaded = web_unigrams()  # from the cache
     assert loaded == built and len(loaded) > 100_000
+
+
+def test_a_truncated_or_foreign_blob_file_is_rebuilt(tmp_path, monkeypatch):
+    from wordfix import cache, tables
+
+    monkeypatch.setenv("WORDFIX_CACHE", str(tmp_path / "c"))
+    t = tmp_path / "mine.tsv"
+    t.write_text("spun\toriginal\trelation\tweight\tpos\tcontext\tsource\nfoo bar\tbaz\tuser\t1\t\t\t\n")
+    tables.load_index([t])
+    (entry,) = cache.cache_dir().glob("index-*.bin")
+    whole = entry.read_bytes()
+    for planted in (whole[:-3], whole + b"x", b"{}", whole.replace(b'"bytes"', b'"pickle"', 1)):
+        entry.write_bytes(planted)
+        assert tables.load_index([t]).get(("foo", "bar"))[0].original == "baz"
+        assert entry.read_bytes() == whole  # rebuilt and stored again

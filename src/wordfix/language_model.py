@@ -131,11 +131,10 @@ def web_unigrams() -> dict[str, float]:
     """{word: natural-log relative frequency} from wordsegment's Google web unigram
     counts, compiled once into the cache directory (a few hundred milliseconds the
     first time, a few tens after)."""
-    import base64
     from array import array
     from pathlib import Path
 
-    from .cache import cached_json
+    from .cache import cached_blobs
 
     try:
         import wordsegment
@@ -152,17 +151,16 @@ def web_unigrams() -> dict[str, float]:
         total = math.log(sum(counts.values()))
         return {w: math.log(n) - total for w, n in counts.items()}
 
-    def encode(table: dict[str, float]) -> dict:
+    def encode(table: dict[str, float]) -> dict[str, object]:
         if any("\n" in w for w in table):
             raise ValueError("a word holds a line break")
-        values = array("d", table.values())
-        return {"words": "\n".join(table), "logp": base64.b64encode(bytes(values)).decode("ascii")}
+        return {"format": 3, "words": "\n".join(table), "logp": array("d", table.values()).tobytes()}
 
-    def decode(d: object) -> dict[str, float]:
-        if not isinstance(d, dict):
+    def decode(d: dict[str, object]) -> dict[str, float]:
+        if d.get("format") != 3 or not isinstance(d["words"], str) or not isinstance(d["logp"], bytes):
             raise ValueError("not a unigram table")
         values = array("d")
-        values.frombytes(base64.b64decode(d["logp"]))
+        values.frombytes(d["logp"])
         return dict(zip(d["words"].split("\n"), values, strict=True))
 
-    return cached_json(f"web-unigrams-{src.stat().st_size}-v2.json", build, encode, decode)
+    return cached_blobs(f"web-unigrams-{src.stat().st_size}-v3.bin", build, encode, decode)
