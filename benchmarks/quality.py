@@ -112,11 +112,20 @@ class Alignment:
 
     def restored(self, r_lo: int, r_hi: int, o_lo: int, o_hi: int) -> bool:
         """A substitution is restored if the R tokens of its region align one to one, as
-        equal, with the O tokens it replaced."""
+        equal, with the O tokens it replaced. An edit wider than the substitution
+        ("could be a" -> "is a" where "could be" replaced "is") brings its aligned
+        neighbours into the region: then the region must read as one unbroken stretch of
+        the original that holds the replaced tokens."""
         ri, oi = self.r_tokens(r_lo, r_hi), self.o_tokens(o_lo, o_hi)
         if not ri:
             return not oi and self.insertion_point(r_lo) not in self.gaps
-        return all(i in self.r2o for i in ri) and sorted(self.r2o[i] for i in ri) == oi
+        if not all(i in self.r2o for i in ri):
+            return False
+        mapped = sorted(self.r2o[i] for i in ri)
+        if mapped == oi:
+            return True
+        unbroken = mapped == list(range(mapped[0], mapped[-1] + 1))
+        return unbroken and set(oi) <= set(mapped) and not any(g in self.gaps for g in range(ri[0] + 1, ri[-1] + 1))
 
 
 def _restored_offsets(edits) -> tuple[list[tuple[int, int, int, int]], Callable[[int, bool], int]]:

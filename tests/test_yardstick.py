@@ -49,3 +49,23 @@ def test_order_and_article_fixes_follow_candidate_recall():
     subs = [ARE, article, BLOCK]  # not sorted, with an a/an fix that neither counts
     assert joint_candidate_recall(SPUN, subs, cands) == [True, False]
     assert len(candidate_recall(SPUN, subs, cands)) == 2
+
+
+def test_an_edit_wider_than_its_substitution_restores_it_when_the_region_reads_as_the_original():
+    from types import SimpleNamespace
+
+    from quality import aligned_substitutions, edit_scores
+
+    spun, original = "Amazon S3 could be a REST service.", "Amazon S3 is a REST service."
+    subs = aligned_substitutions(spun, original)
+    assert [(s.after, s.before) for s in subs] == [("could be", "is")]
+    a = spun.index("could be a")
+
+    def restoration(after: str):
+        text = spun[:a] + after + spun[a + len("could be a") :]
+        edit = SimpleNamespace(start=a, end=a + len("could be a"), before="could be a", after=after, confidence=0.9)
+        return SimpleNamespace(text=text, edits=[edit])
+
+    assert edit_scores(original, subs, restoration("is a")) == ([(0.9, True)], [True])
+    assert edit_scores(original, subs, restoration("is the")) == ([(0.9, False)], [False])
+    assert edit_scores(original, subs, restoration("was a")) == ([(0.9, False)], [False])
