@@ -467,6 +467,8 @@ class _Joined:
     __slots__ = ("_text", "_ends")
 
     def __init__(self, text: str, ends: array):
+        if not isinstance(text, str):
+            raise TypeError("the originals are not one string")
         if (len(ends) and ends[-1] != len(text) + 1) or (not len(ends) and text):
             raise ValueError("original offsets do not fit the originals")
         self._text, self._ends = text, ends
