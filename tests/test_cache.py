@@ -40,15 +40,17 @@ def test_planted_cache_files_run_nothing_and_old_entries_are_pruned(tmp_path, mo
     t.write_text("spun\toriginal\trelation\tweight\tpos\tcontext\tsource\nfoo bar\tbaz\tuser\t1\t\t\t\n")
     for i in range(6):
         (d / f"index-old{i}.pickle").write_bytes(pickle.dumps(_Boom()))
-        p = d / f"index-old{i}.json"
-        p.write_text("{}")
+        (d / f"index-old{i}.json").write_text("{}")  # what the JSON versions wrote
+        p = d / f"index-old{i}.bin"
+        p.write_bytes(pickle.dumps(_Boom()))
         os.utime(p, (1_000_000 + i, 1_000_000 + i))
-    idx = tables.load_index([t])  # builds, writes JSON, prunes
+    idx = tables.load_index([t])  # builds, writes a blob file, prunes
     assert idx.get(("foo", "bar"))[0].original == "baz"
     assert not (tmp_path / "pwned-by-pickle").exists()
     left = sorted(p.name for p in d.iterdir())
-    assert not any(n.endswith(".pickle") for n in left)
-    assert len([n for n in left if n.startswith("index-")]) == cache.KEEP
+    assert not any(n.endswith((".pickle", ".json")) for n in left)
+    assert len([n for n in left if n.startswith("index-")]) == cache.KEEP, left
+    assert "index-old5.bin" in left and "index-old3.bin" not in left  # the most recently used are kept
     again = tables.load_index([t])  # from the cache
     assert again.get(("foo", "bar"))[0].source == idx.get(("foo", "bar"))[0].source
 
@@ -70,15 +72,18 @@ def test_a_corrupt_cache_entry_is_rebuilt(tmp_path, monkeypatch):
 
     monkeypatch.setenv("WORDFIX_CACHE", str(tmp_path))
     (cache.cache_dir()).mkdir(parents=True)
-    (cache.cache_dir() / "thing-1.json").write_text('{"format": 0}')
+    (cache.cache_dir() / "thing-1.bin").write_bytes(cache.pack_blobs({"format": 0}))
 
     def decode(d):
         if d.get("format") != 1:
             raise ValueError
         return d["v"]
 
-    assert cache.cached_json("thing-1.json", lambda: 42, lambda v: {"format": 1, "v": v}, decode) == 42
-    assert cache.cached_json("thing-1.json", lambda: 0, lambda v: {"format": 1, "v": v}, decode) == 42
+    def encode(v):
+        return {"format": 1, "v": v}
+
+    assert cache.cached_blobs("thing-1.bin", lambda: 42, encode, decode) == 42
+    assert cache.cached_blobs("thing-1.bin", lambda: 0, encode, decode) == 42
 
 
 def test_the_cached_web_unigrams_round_trip(tmp_path, monkeypatch):

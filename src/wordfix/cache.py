@@ -3,14 +3,13 @@
 Everything here only speeds up the next start: if the cache cannot be read or written,
 wordfix builds what it needs in memory and carries on.
 
-Cached values are stored as plain JSON (``*.json``) or as a JSON header followed by raw
-byte and text blobs (``*.bin``, :func:`cached_blobs`: the compiled tables, whose arrays
-and long word lists load about 0.2 s faster that way than parsed from JSON and base64),
-never as pickles: a file planted in the cache directory can at worst hold wrong data
-(which fails its check and is rebuilt), never run code. Each entry is named
-``<kind>-<content hash>.json`` (or ``.bin``); when a new entry is written, older entries
-of the same kind beyond the :data:`KEEP` most recently used are deleted, and so are the
-pickles older versions of wordfix wrote.
+Cached values are stored as a JSON header followed by raw byte and text blobs (``*.bin``,
+:func:`cached_blobs`: the compiled tables' arrays and long word lists load about 0.2 s
+faster that way than parsed from JSON and base64), never as pickles: a file planted in
+the cache directory can at worst hold wrong data (which fails its check and is rebuilt),
+never run code. Each entry is named ``<kind>-<content hash>.bin``; when a new entry is
+written, older entries of the same kind beyond the :data:`KEEP` most recently used are
+deleted, and so are the entries older versions of wordfix wrote (:data:`LEGACY`).
 """
 
 from __future__ import annotations
@@ -24,7 +23,9 @@ from typing import TypeVar
 
 T = TypeVar("T")
 KEEP = 3  # entries of one kind kept (several table sets in use at once must not thrash)
-LEGACY = ("index-*.pickle", "web-unigrams-*.pickle")  # what wordfix <= 0.1 wrote; never read again
+# what earlier versions wrote and this one never reads again: pickles (wordfix <= 0.1), and
+# the compiled tables and web unigrams as JSON (now blob files)
+LEGACY = ("index-*.pickle", "web-unigrams-*.pickle", "index-*.json", "web-unigrams-*.json")
 BLOB_MAGIC = b"wordfix blobs 1\n"  # first bytes of a .bin entry, then an 8-byte header length
 
 
@@ -34,33 +35,20 @@ def cache_dir() -> Path:
     return Path(base) / "wordfix"
 
 
-def cached_json(
-    name: str,
-    build: Callable[[], T],
-    encode: Callable[[T], object],
-    decode: Callable[[object], T],
-) -> T:
-    """Load ``name`` (``<kind>-<key>.json``) from the cache and ``decode`` it; if it is
-    missing or does not decode (ValueError, KeyError, TypeError...), ``build()`` the
-    value and store ``encode(value)`` atomically (temporary file, then rename), so
-    concurrent processes never read a half-written file. Then prune old entries."""
-
-    def to_bytes(value: T) -> bytes:
-        data = json.dumps(encode(value), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-        return data.encode("utf-8")
-
-    return _cached(name, build, to_bytes, lambda raw: decode(json.loads(raw)))
-
-
 def cached_blobs(
     name: str,
     build: Callable[[], T],
     encode: Callable[[T], dict[str, object]],
     decode: Callable[[dict[str, object]], T],
 ) -> T:
-    """:func:`cached_json` for a value ``encode`` turns into a dict whose values are JSON
-    data, ``bytes`` or ``str``: the bytes and strings are stored raw after a JSON header
-    (``pack_blobs``), so loading them parses nothing. ``decode`` gets the same dict back."""
+    """Load ``name`` (``<kind>-<key>.bin``) from the cache and ``decode`` it; if it is
+    missing or does not decode (ValueError, KeyError, TypeError...), ``build()`` the
+    value and store ``encode(value)`` atomically (temporary file, then rename), so
+    concurrent processes never read a half-written file. Then prune old entries.
+
+    ``encode`` turns the value into a dict whose values are JSON data, ``bytes`` or
+    ``str``: the bytes and strings are stored raw after a JSON header (``pack_blobs``),
+    so loading them parses nothing; ``decode`` gets the same dict back."""
     return _cached(name, build, lambda value: pack_blobs(encode(value)), lambda raw: decode(unpack_blobs(raw)))
 
 
@@ -134,18 +122,16 @@ def _cached(name: str, build: Callable[[], T], to_bytes: Callable[[T], bytes], f
 
 
 def prune(directory: Path, prefix: str, keep: Path | None = None, n: int = KEEP) -> list[Path]:
-    """Delete entries ``<prefix>*.json`` and ``<prefix>*.bin`` beyond the ``n`` most
-    recently used (``keep`` is never deleted) and every legacy pickle; returns what was
-    deleted."""
+    """Delete entries ``<prefix>*.bin`` beyond the ``n`` most recently used (``keep`` is
+    never deleted) and every legacy entry; returns what was deleted."""
     gone: list[Path] = []
     try:
-        found = [*directory.glob(f"{prefix}*.json"), *directory.glob(f"{prefix}*.bin")]
+        legacy = {p for pattern in LEGACY for p in directory.glob(pattern)} - {keep}
+        found = [p for p in directory.glob(f"{prefix}*.bin") if p not in legacy]
         entries = sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
     except OSError:
         return gone
-    old = [p for p in entries if p != keep][max(0, n - 1) :]
-    for pattern in LEGACY:
-        old.extend(directory.glob(pattern))
+    old = [p for p in entries if p != keep][max(0, n - 1) :] + sorted(legacy)
     for p in old:
         with contextlib.suppress(OSError):
             p.unlink()
