@@ -339,22 +339,19 @@ class Restorer:
         c = self.config
         if n_words > c.sure_max_words:
             return _Piece([], [e for _, e in decided], spin.estimate, n_words, n_spans)
+        edits = [e for _, e in decided]
         habit = [_is_habit(d, e) for d, e in decided]
-        sure = [h and e.confidence >= c.sure_confidence for h, (_, e) in zip(habit, decided, strict=True)]
-        strong = {
-            e.before.lower()
-            for h, (_, e) in zip(habit, decided, strict=True)
-            if h and e.confidence >= c.habit_confidence
-        }
-        if (any(sure) or len(strong) >= 2) and c.promoted_min_confidence <= 1.0:
+        sure = [h and e.confidence >= c.sure_confidence for h, e in zip(habit, edits, strict=True)]
+        habits = [e for h, e in zip(habit, edits, strict=True) if h and e.confidence >= c.habit_confidence]
+        strong = {e.before.lower() for e in habits}  # different wordings
+        promoted = (any(sure) or len(strong) >= 2) and c.promoted_min_confidence <= 1.0
+        make = sure
+        if promoted:
             floor = max(c.min_confidence, c.promoted_min_confidence)
-            made = [f or e.confidence >= floor for f, (_, e) in zip(sure, decided, strict=True)]
-            promoted = True
-        else:
-            made, promoted = sure, False
-        edits = [e for m, (_, e) in zip(made, decided, strict=True) if m]
-        held = [e for m, (_, e) in zip(made, decided, strict=True) if not m]
-        return _Piece(edits, held, spin.estimate, n_words, n_spans, promoted and bool(edits))
+            make = [f or e.confidence >= floor for f, e in zip(sure, edits, strict=True)]
+        made = [e for m, e in zip(make, edits, strict=True) if m]
+        held = [e for m, e in zip(make, edits, strict=True) if not m]
+        return _Piece(made, held, spin.estimate, n_words, n_spans, promoted and bool(made))
 
     def _judge_sample(self, doc: Document, spans: list[Span], n_words: int) -> _Sample:
         """Stage 4a, for ``restore`` and ``detect`` alike: how spun the text is, judged on
@@ -614,7 +611,7 @@ class _Piece(NamedTuple):
     estimate: SpinEstimate | None  # None: no span any table lists
     words: int
     spans: int
-    promoted: bool = False  # below the gate, but judged spun by its sure edits (_below_gate)
+    promoted: bool = False  # below the gate, but judged spun by the spinner's habits in it (_below_gate)
 
 
 def _log_ratios(scorer, spans: list[Span], c: Config, known: dict[tuple[int, int], float] | None) -> list:
