@@ -156,8 +156,9 @@ def test_phrase_rows_weigh_the_language_model_more():
     not by much: at the weight thesaurus candidates get (lm_weight 0.5) the swap stays, at the
     higher weight of a phrase-table row (phrase_lm_weight 0.8, the default) it is restored.
     Only phrase-table edits are added, none is lost, and a clean text with the same
-    sentences does not change."""
-    full, half = wordfix.Restorer(), wordfix.Restorer(phrase_lm_weight=0.5)
+    sentences does not change. (With habit_rate off: the hand list's own rate restores it at
+    either weight.)"""
+    full, half = wordfix.Restorer(habit_rate=0.0), wordfix.Restorer(phrase_lm_weight=0.5, habit_rate=0.0)
     a, b = full.restore(PHRASE_SWAP), half.restore(PHRASE_SWAP)
     before = {(e.start, e.after) for e in b.edits}
     added = [e for e in a.edits if (e.start, e.after) not in before]
@@ -185,6 +186,47 @@ def test_an_original_the_document_uses_elsewhere_weighs_more():
     assert "marketing" in words
     assert all(e.after.lower() in words for e in added if " " not in e.after), added
     assert before <= {(e.start, e.after) for e in a.edits}
+
+
+def test_the_spinner_applies_its_hand_list_at_its_own_rate():
+    """habit_rate: in a text the gate judges spun, a candidate of a ``phrase`` row (the
+    spinner's function-word list: "might" for "may") is weighed at the list's own rate, not
+    the text's thesaurus rate. On the seed post that restores "might" -> "may" (its
+    reconstruction, sentence 26); only phrase-row edits are added, none is lost."""
+    seed = SEED.read_text(encoding="utf-8")
+    on, off = wordfix.Restorer(), wordfix.Restorer(habit_rate=0.0)
+    assert on.config.habit_rate > 0
+    a, b = on.restore(seed), off.restore(seed)
+    before = {(e.start, e.after) for e in b.edits}
+    added = [e for e in a.edits if (e.start, e.after) not in before]
+    assert ("might", "may") in {(e.before, e.after) for e in added}
+    assert all(e.source.startswith("curated.tsv:") and e.source.endswith("(phrase)") for e in added), added
+    assert before <= {(e.start, e.after) for e in a.edits}
+
+
+def test_the_hand_list_rate_needs_the_gate_s_own_verdict(monkeypatch):
+    """Under assume_spun alone (a clean text the user calls spun gets a low rate on
+    purpose) and below the gate, the decoder gets no habit rate; in a text the gate
+    judges spun it gets Config.habit_rate."""
+    import wordfix.restorer as restorer_module
+
+    seen: list[float] = []
+    real_channel = restorer_module.channel
+
+    def spy(*args, **kwargs):
+        seen.append(args[-1])
+        return real_channel(*args, **kwargs)
+
+    monkeypatch.setattr(restorer_module, "channel", spy)
+    clean = (
+        "We will meet when the work is done, which may take a while. Each of us can help, and the same goes for you."
+    )
+    assert wordfix.Restorer(assume_spun=True).restore(clean).text == clean
+    assert seen == [0.0]
+    seen.clear()
+    r = wordfix.Restorer()
+    r.restore(SEED.read_text(encoding="utf-8"))
+    assert seen and all(x == r.config.habit_rate for x in seen)
 
 
 def test_an_edit_a_weak_table_explains_best_needs_more_confidence(tmp_path):

@@ -167,6 +167,20 @@ class Config:
                      real pairs, 38% of the true originals a span could plausibly take occur
                      elsewhere in the spun document, 12-13% of the wrong ones: a factor of 3
                      (log 1.1). Decoding only: the gate's evidence does not read it.
+    habit_rate:      the spin rate of a candidate of a ``phrase`` row (curated.tsv's
+                     closed-class swaps: "will" for "can", "that" for "which", "once" for
+                     "when", "a similar" for "the same"; not artifacts, not numbers) in a
+                     text the gate itself judges spun, where it is above the text's rate
+                     λ: the spinner applies its hand list of function-word swaps to almost
+                     every occurrence, its thesaurus to a share of the words. On the seed
+                     family's real pairs and the seed, 24% of the original words were
+                     changed, but "can" 32 of 35 times, "which" 13 of 15, "when" 7 of 9,
+                     "the same" 8 of 8, "each" 6 of 6, "also" 8 of 10 (and "of" 7 of 78,
+                     "as" 10 of 35: the rows' own weights say how often each swap is
+                     the one written). 0.8 took whole documents 0.710 -> 0.701, their
+                     paragraphs alone 0.809 -> 0.801, with the same edit precision
+                     (benchmarks/results-real.md); not under assume_spun alone, where
+                     the rate may be low on purpose. 0: off.
     prune_margin:    nats below a span's best option, judged with its neighbours kept,
                      past which a candidate is not decoded jointly.
     prune_keep:      candidates at most per span in joint decoding.
@@ -238,6 +252,7 @@ class Config:
     lam_max: float = 0.9
     type_pseudo: float = 2.0
     present_gain: float = 1.0
+    habit_rate: float = 0.8
     prune_margin: float = 6.0
     prune_keep: int = 4
     neural_certain: float = 0.9
@@ -280,6 +295,8 @@ class Config:
             raise ValueError("lm_weight and phrase_lm_weight must be >= 0")
         if not 0.0 < self.lam_max < 1.0:
             raise ValueError("lam_max must be strictly between 0 and 1")
+        if not 0.0 <= self.habit_rate < 1.0:
+            raise ValueError("habit_rate must be at least 0 and below 1 (0: off)")
         counts = ("evidence_spans", "screen_candidates", "prune_keep", "neural_options", "prior_sample")
         if min(getattr(self, name) for name in counts) < 1:
             raise ValueError(f"{', '.join(counts)} must be >= 1")

@@ -71,6 +71,7 @@ def channel(
     phrase_extra: float = 0.0,
     present: frozenset[str] = frozenset(),
     present_gain: float = 0.0,
+    habit_rate: float = 0.0,
 ) -> None:
     """Set each span's channel terms: ``span.keep`` (log probability that a unit was
     left alone) and ``span.chan`` (log prior that the spinner wrote the span from each
@@ -78,6 +79,11 @@ def channel(
 
     ``present_gain``: credit of a one-word candidate whose model word is in ``present``
     (the document's words: see ``Config.present_gain``).
+
+    ``habit_rate``: the spin rate of a closed-class habit (``habit_candidates``) where it
+    exceeds the span's: the spinner's hand list of function-word swaps is applied to
+    almost every occurrence, its thesaurus to a share λ of the words (see
+    ``Config.habit_rate``; 0: off).
 
     ``phrase_extra``: a candidate of the phrase tables (``phrase_candidates``) also gets
     that multiple of its language-model gain (``span.gains``) in ``chan``, so the decoder
@@ -101,7 +107,15 @@ def channel(
         key = (sl, *map(id, s.candidates))  # the spans hold the candidates while this runs
         chan = known.get(key)
         if chan is None:
-            chan = known[key] = tuple([log(sl * max(fa * c.families[0], fb * c.families[1])) for c in s.candidates])
+            chan = tuple([log(sl * max(fa * c.families[0], fb * c.families[1])) for c in s.candidates])
+            if habit_rate > sl:
+                habits = habit_candidates(s)
+                if habits:
+                    chan = tuple(
+                        log(habit_rate * max(fa * c.families[0], fb * c.families[1])) if i in habits else x
+                        for i, (x, c) in enumerate(zip(chan, s.candidates, strict=True))
+                    )
+            known[key] = chan
         s.chan = list(chan)
         if s.agreement:  # an article before a plural: per span, not in the memo
             s.chan = [x + mends_agreement(s, c) for x, c in zip(s.chan, s.candidates, strict=True)]
@@ -145,6 +159,13 @@ def channel(
                 rate = s.lam_factor * (total - p + type_pseudo * base) / (len(occ) - 1 + type_pseudo)
                 if rate > base:
                     s.chan[i] = math.log(min(lam_max, rate))
+
+
+def habit_candidates(s: Span) -> frozenset[int]:
+    """The candidates of ``s`` (indices) that a ``phrase`` row offers, the spinner's
+    closed-class hand list ("will" for "can", "once" for "when", "a similar" for "the
+    same"): not an artifact row, not a number (``phrase_candidates``)."""
+    return frozenset(i for i in phrase_candidates(s) if any(r.relation == "phrase" for r in s.candidates[i].rows))
 
 
 def regions(spans: list[Span], scorer: ContextScorer) -> list[tuple[int, int, list[Span]]]:

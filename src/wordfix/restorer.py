@@ -308,6 +308,7 @@ class Restorer:
             phrase_extra,
             present,
             c.present_gain,
+            c.habit_rate if spin.judged_spun else 0.0,
         )  # 5a
         decisions = decide(sample.scorer, spans, c.lm_weight, c.beam, c.prune_margin, c.prune_keep)  # 5b: decode
         if c.scorer == "neural" and not spin.withheld:  # 5c: the uncertain ones again
@@ -384,7 +385,7 @@ class Restorer:
         if withheld:  # what the gate holds back, so that nothing is withheld in silence
             lam = est.rate
         est = replace(est, probability=gate.probability, learned_share=gate.learned_share, reason=gate.reason)
-        return _Spin(est, lam, withheld, family_factors(est.learned_share))
+        return _Spin(est, lam, withheld, family_factors(est.learned_share), gate.probability >= c.min_spin)
 
     def _edits(self, decisions: list[Decision], doc: Document) -> list[tuple[Decision, Edit]]:
         """Stage 6: the decisions as edits, each with its decision, judged on the
@@ -601,6 +602,7 @@ class _Spin:
     rate: float  # the spin rate λ the decoder works at (0: nothing is decoded)
     withheld: bool  # below the gate: the edits are listed as withheld, not made
     families: tuple[float, float]  # prior factors of the two spinner families (family_factors)
+    judged_spun: bool  # the gate's own verdict (not assume_spun): the habits' rate applies (Config.habit_rate)
 
 
 class _Piece(NamedTuple):
