@@ -69,3 +69,19 @@ def test_an_edit_wider_than_its_substitution_restores_it_when_the_region_reads_a
     assert edit_scores(original, subs, restoration("is a")) == ([(0.9, True)], [True])
     assert edit_scores(original, subs, restoration("is the")) == ([(0.9, False)], [False])
     assert edit_scores(original, subs, restoration("was a")) == ([(0.9, False)], [False])
+
+
+def test_habits_counts_what_the_spinner_left_and_changed():
+    """benchmarks/habits.py: an original of a phrase row is kept when every word of it is in an
+    unchanged stretch of the alignment, changed otherwise; the total is over all words."""
+    from habits import count, habit_originals
+
+    originals = habit_originals()
+    assert {("can",), ("which",), ("the", "same")} <= originals  # the table's phrase rows
+    assert ("are",) not in originals  # "area unit" is an artifact row, not the hand list
+    pairs = [
+        ("They will go once it ends, which is a similar plan.", "They can go when it ends, which is the same plan.")
+    ]
+    counts, kept, changed = count(pairs, {("can",), ("when",), ("which",), ("the", "same")})
+    assert counts == {("can",): [0, 1], ("when",): [0, 1], ("which",): [1, 0], ("the", "same"): [0, 1]}
+    assert (kept, changed) == (7, 4)  # 11 words; the punctuation does not count

@@ -170,17 +170,21 @@ class Config:
     habit_rate:      the spin rate of a candidate of a ``phrase`` row (curated.tsv's
                      closed-class swaps: "will" for "can", "that" for "which", "once" for
                      "when", "a similar" for "the same"; not artifacts, not numbers) in a
-                     text the gate itself judges spun, where it is above the text's rate
-                     λ: the spinner applies its hand list of function-word swaps to almost
+                     text the gate itself judges spun, times the position factors
+                     (lower_start, upper_start), where it is above the span's rate
+                     from λ: the spinner applies its hand list of function-word swaps to almost
                      every occurrence, its thesaurus to a share of the words. On the seed
-                     family's real pairs and the seed, 24% of the original words were
+                     family's real pairs and the seed, 27% of the original words were
                      changed, but "can" 32 of 35 times, "which" 13 of 15, "when" 7 of 9,
                      "the same" 8 of 8, "each" 6 of 6, "also" 8 of 10 (and "of" 7 of 78,
                      "as" 10 of 35: the rows' own weights say how often each swap is
-                     the one written). 0.8 took whole documents 0.710 -> 0.701, their
-                     paragraphs alone 0.809 -> 0.801, with the same edit precision
-                     (benchmarks/results-real.md); not under assume_spun alone, where
-                     the rate may be low on purpose. 0: off.
+                     the one written; every original of a phrase row: 364 of 585;
+                     benchmarks/habits.py). 0.8 took whole documents 0.710 -> 0.701 (edit
+                     precision 77.9% -> 77.2%), their paragraphs alone 0.809 -> 0.807,
+                     the seed 0.401 -> 0.386; SpinBot and clean text unchanged
+                     (benchmarks/results-real.md; 0.6 and 0.9: 0.703 and 0.702). Not
+                     below the gate, nor under assume_spun alone, where the rate may be
+                     low on purpose. 0: off.
     prune_margin:    nats below a span's best option, judged with its neighbours kept,
                      past which a candidate is not decoded jointly.
     prune_keep:      candidates at most per span in joint decoding.

@@ -80,10 +80,10 @@ def channel(
     ``present_gain``: credit of a one-word candidate whose model word is in ``present``
     (the document's words: see ``Config.present_gain``).
 
-    ``habit_rate``: the spin rate of a closed-class habit (``habit_candidates``) where it
-    exceeds the span's: the spinner's hand list of function-word swaps is applied to
-    almost every occurrence, its thesaurus to a share λ of the words (see
-    ``Config.habit_rate``; 0: off).
+    ``habit_rate``: the spin rate of a closed-class habit (``habit_candidates``), times the
+    span's position factor (``lam_factor``: sentence starts), where it exceeds the span's:
+    the spinner applies its hand list of function-word swaps to almost every occurrence,
+    its thesaurus to a share λ of the words (see ``Config.habit_rate``; 0: off).
 
     ``phrase_extra``: a candidate of the phrase tables (``phrase_candidates``) also gets
     that multiple of its language-model gain (``span.gains``) in ``chan``, so the decoder
@@ -108,11 +108,12 @@ def channel(
         chan = known.get(key)
         if chan is None:
             chan = tuple([log(sl * max(fa * c.families[0], fb * c.families[1])) for c in s.candidates])
-            if habit_rate > sl:
+            hl = min(lam_max, habit_rate * s.lam_factor)  # the list's rate, at this position
+            if hl > sl:
                 habits = habit_candidates(s)
                 if habits:
                     chan = tuple(
-                        log(habit_rate * max(fa * c.families[0], fb * c.families[1])) if i in habits else x
+                        log(hl * max(fa * c.families[0], fb * c.families[1])) if i in habits else x
                         for i, (x, c) in enumerate(zip(chan, s.candidates, strict=True))
                     )
             known[key] = chan

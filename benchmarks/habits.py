@@ -1,0 +1,98 @@
+"""How often the spinner changes the originals of its function-word list (``Config.habit_rate``).
+
+For every original of a ``phrase`` row of ``curated.tsv`` ("can", "which", "the same", ...)
+this counts its occurrences in the originals of the seed family's real pairs
+(``../shared/data/real-pairs``) and the seed article's reconstruction, and how many the spinner
+left as they were (every word in an unchanged stretch of a word alignment with the spun text)
+or changed. It prints the rate per original next to the share of all original words changed:
+the thesaurus rate the decoder estimates per text is about the latter, the hand list's rate
+(``habit_rate``) about the former.
+
+    python benchmarks/habits.py               # seconds; skipped with a note without ../shared
+    python benchmarks/habits.py --min-count 4
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import quality
+import real
+from rapidfuzz.distance import Levenshtein
+from yardstick import closest, tokens
+
+CURATED = Path(__file__).resolve().parents[1] / "data" / "synonym_maps" / "curated.tsv"
+
+
+def habit_originals(path: Path = CURATED) -> set[tuple[str, ...]]:
+    """The originals of the table's ``phrase`` rows, as lower-case word tuples."""
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+    rows = csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)
+    return {tuple(r["original"].lower().split()) for r in rows if r["relation"] == "phrase"}
+
+
+def unchanged_words(spun: str, original: str) -> list[bool]:
+    """Per word of the original: whether the alignment with the spun text keeps it."""
+    s = [t.lower() for t, _, _ in tokens(spun)]
+    o = [t.lower() for t, _, _ in tokens(original)]
+    kept = [False] * len(o)
+    for op in Levenshtein.opcodes(o, s):
+        if op.tag == "equal":
+            for k in range(op.src_start, op.src_end):
+                kept[k] = True
+    return kept
+
+
+def count(pairs: Sequence[tuple[str, str]], originals: set[tuple[str, ...]]) -> tuple[dict, int, int]:
+    """{original: [kept, changed]}, and all original words (not punctuation) kept and changed."""
+    out: dict[tuple[str, ...], list[int]] = {}
+    kept_all = changed_all = 0
+    longest = max(map(len, originals), default=1)
+    for spun, original in pairs:
+        words = [t.lower() for t, _, _ in tokens(original)]
+        kept = unchanged_words(spun, original)
+        for w, k in zip(words, kept, strict=True):
+            if any(ch.isalnum() for ch in w):  # words, not punctuation
+                kept_all += k
+                changed_all += not k
+        for i in range(len(words)):
+            for n in range(1, longest + 1):
+                key = tuple(words[i : i + n])
+                if len(key) == n and key in originals:
+                    c = out.setdefault(key, [0, 0])
+                    c[0 if all(kept[i : i + n]) else 1] += 1
+    return out, kept_all, changed_all
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--min-count", type=int, default=5, help="originals seen at least this often (default 5)")
+    a = ap.parse_args(argv)
+    docs = real.real_pairs()
+    if not docs or not quality.SEED_ORIGINAL.exists():
+        print("skipped: ../shared/data/real-pairs or the seed reconstruction is absent")
+        return 0
+    pairs = [("\n\n".join(d.spun), "\n\n".join(d.original)) for d in docs]
+    seed, ref = quality.seed_article()
+    pairs.append((seed, closest(seed, ref)[1]))
+    counts, kept, changed = count(pairs, habit_originals())
+    print(f"{len(pairs)} real pairs (the seed family's real pairs and the seed article)")
+    print(f"all original words: {changed} of {kept + changed} changed ({changed / (kept + changed):.0%})\n")
+    print("| original of a phrase row | occurrences | changed | rate |")
+    print("|---|---:|---:|---:|")
+    shown = [(k, c) for k, c in counts.items() if sum(c) >= a.min_count]
+    for key, (k, c) in sorted(shown, key=lambda x: (-sum(x[1]), x[0])):
+        print(f"| {' '.join(key)} | {k + c} | {c} | {c / (k + c):.2f} |")
+    k_all = sum(k for k, _ in counts.values())
+    c_all = sum(c for _, c in counts.values())
+    if k_all + c_all:
+        print(f"| **every original of a phrase row** | {k_all + c_all} | {c_all} | {c_all / (k_all + c_all):.2f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
