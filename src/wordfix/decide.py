@@ -107,16 +107,14 @@ def channel(
         key = (sl, *map(id, s.candidates))  # the spans hold the candidates while this runs
         chan = known.get(key)
         if chan is None:
-            chan = tuple([log(sl * max(fa * c.families[0], fb * c.families[1])) for c in s.candidates])
-            hl = min(lam_max, habit_rate * s.lam_factor)  # the list's rate, at this position
-            if hl > sl:
-                habits = habit_candidates(s)
-                if habits:
-                    chan = tuple(
-                        log(hl * max(fa * c.families[0], fb * c.families[1])) if i in habits else x
-                        for i, (x, c) in enumerate(zip(chan, s.candidates, strict=True))
-                    )
-            known[key] = chan
+            hl = min(lam_max, habit_rate * s.lam_factor)  # the hand list's rate, at this position
+            habits = habit_candidates(s) if hl > sl else frozenset()
+            chan = known[key] = tuple(
+                [
+                    log((hl if i in habits else sl) * max(fa * c.families[0], fb * c.families[1]))
+                    for i, c in enumerate(s.candidates)
+                ]
+            )
         s.chan = list(chan)
         if s.agreement:  # an article before a plural: per span, not in the memo
             s.chan = [x + mends_agreement(s, c) for x, c in zip(s.chan, s.candidates, strict=True)]
