@@ -15,36 +15,19 @@ the thesaurus rate the decoder estimates per text is about the latter, the hand 
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 import quality
 import real
-from rapidfuzz.distance import Levenshtein
 from yardstick import closest, tokens
 
-CURATED = Path(__file__).resolve().parents[1] / "data" / "synonym_maps" / "curated.tsv"
+from wordfix.tables import data_dir, load_table
 
 
-def habit_originals(path: Path = CURATED) -> set[tuple[str, ...]]:
-    """The originals of the table's ``phrase`` rows, as lower-case word tuples."""
-    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
-    rows = csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)
-    return {tuple(r["original"].lower().split()) for r in rows if r["relation"] == "phrase"}
-
-
-def unchanged_words(spun: str, original: str) -> list[bool]:
-    """Per word of the original: whether the alignment with the spun text keeps it."""
-    s = [t.lower() for t, _, _ in tokens(spun)]
-    o = [t.lower() for t, _, _ in tokens(original)]
-    kept = [False] * len(o)
-    for op in Levenshtein.opcodes(o, s):
-        if op.tag == "equal":
-            for k in range(op.src_start, op.src_end):
-                kept[k] = True
-    return kept
+def habit_originals(table: str = "curated.tsv") -> set[tuple[str, ...]]:
+    """The originals of a bundled table's ``phrase`` rows, as lower-case word tuples."""
+    return {tuple(r.original.lower().split()) for r in load_table(data_dir() / table) if r.relation == "phrase"}
 
 
 def count(pairs: Sequence[tuple[str, str]], originals: set[tuple[str, ...]]) -> tuple[dict, int, int]:
@@ -53,8 +36,8 @@ def count(pairs: Sequence[tuple[str, str]], originals: set[tuple[str, ...]]) -> 
     kept_all = changed_all = 0
     longest = max(map(len, originals), default=1)
     for spun, original in pairs:
-        words = [t.lower() for t, _, _ in tokens(original)]
-        kept = unchanged_words(spun, original)
+        words = [t for t, _, _ in tokens(original)]
+        kept = quality.Alignment.of(spun, original).o_ok  # each original word in an unchanged stretch
         for w, k in zip(words, kept, strict=True):
             if any(ch.isalnum() for ch in w):  # words, not punctuation
                 kept_all += k
