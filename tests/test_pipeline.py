@@ -151,6 +151,14 @@ PHRASE_SWAP = (
 )
 
 
+def added_edits(on: wordfix.Restorer, off: wordfix.Restorer, text: str) -> list:
+    """The edits ``on`` makes in ``text`` that ``off`` does not; ``on`` loses none of ``off``'s."""
+    a, b = on.restore(text), off.restore(text)
+    before = {(e.start, e.after) for e in b.edits}
+    assert before <= {(e.start, e.after) for e in a.edits}
+    return [e for e in a.edits if (e.start, e.after) not in before]
+
+
 def test_phrase_rows_weigh_the_language_model_more():
     """ "Once you run it" reads better as "When you run it" to the 3-gram model, clearly but
     not by much: at the weight thesaurus candidates get (lm_weight 0.5) the swap stays, at the
@@ -159,12 +167,9 @@ def test_phrase_rows_weigh_the_language_model_more():
     sentences does not change. (With habit_rate off: the hand list's own rate restores it at
     either weight.)"""
     full, half = wordfix.Restorer(habit_rate=0.0), wordfix.Restorer(phrase_lm_weight=0.5, habit_rate=0.0)
-    a, b = full.restore(PHRASE_SWAP), half.restore(PHRASE_SWAP)
-    before = {(e.start, e.after) for e in b.edits}
-    added = [e for e in a.edits if (e.start, e.after) not in before]
+    added = added_edits(full, half, PHRASE_SWAP)
     assert ("Once", "When") in {(e.before, e.after) for e in added}
     assert all(e.source.startswith(("curated.tsv:", "numbers.tsv:")) for e in added), added
-    assert before <= {(e.start, e.after) for e in a.edits}
     clean = "Users are ready to change the settings, which are kept in a text file. " + (
         "Once you run it on a large file, you will wait a moment longer."
     )
@@ -178,14 +183,11 @@ def test_an_original_the_document_uses_elsewhere_weighs_more():
     seed = SEED.read_text(encoding="utf-8")
     on, off = wordfix.Restorer(), wordfix.Restorer(present_gain=0.0)
     assert on.config.present_gain > 0
-    a, b = on.restore(seed), off.restore(seed)
-    before = {(e.start, e.after) for e in b.edits}
-    added = [e for e in a.edits if (e.start, e.after) not in before]
+    added = added_edits(on, off, seed)
     assert sum(e.before == "promoting" and e.after == "marketing" for e in added) >= 3
     words = {w.strip(".,;:!?()\"'").lower() for w in seed.split()}
     assert "marketing" in words
     assert all(e.after.lower() in words for e in added if " " not in e.after), added
-    assert before <= {(e.start, e.after) for e in a.edits}
 
 
 def test_the_spinner_applies_its_hand_list_at_its_own_rate():
@@ -196,12 +198,9 @@ def test_the_spinner_applies_its_hand_list_at_its_own_rate():
     seed = SEED.read_text(encoding="utf-8")
     on, off = wordfix.Restorer(), wordfix.Restorer(habit_rate=0.0)
     assert on.config.habit_rate > 0
-    a, b = on.restore(seed), off.restore(seed)
-    before = {(e.start, e.after) for e in b.edits}
-    added = [e for e in a.edits if (e.start, e.after) not in before]
+    added = added_edits(on, off, seed)
     assert ("might", "may") in {(e.before, e.after) for e in added}
     assert all(e.source.startswith("curated.tsv:") and e.source.endswith("(phrase)") for e in added), added
-    assert before <= {(e.start, e.after) for e in a.edits}
 
 
 def test_the_hand_list_rate_needs_the_gate_s_own_verdict(monkeypatch):
