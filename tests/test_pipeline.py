@@ -229,12 +229,15 @@ def test_the_hand_list_rate_needs_the_gate_s_own_verdict(monkeypatch):
 
 
 def test_an_edit_a_weak_table_explains_best_needs_more_confidence(tmp_path):
-    """weak_tables: their rows are candidates like any other, but an edit whose best row is
-    theirs is made only at weak_min_confidence (Moby's meaning-blind lists by default)."""
-    from wordfix.tables import bundled_tables
+    """weak_tables: their rows are candidates like any other, but an edit that only their rows
+    offer is made only at weak_min_confidence (Moby's meaning-blind lists and mythes' reversed
+    generic terms by default); an entry "TABLE (RELATION)" names one relation of a table."""
+    from wordfix.tables import bundled_tables, load_table
 
-    assert wordfix.Config().weak_tables == ("thesaurus_moby.tsv",)
-    assert "thesaurus_moby.tsv" in [p.name for p in bundled_tables()]  # a renamed table would end the rule
+    assert wordfix.Config().weak_tables == ("thesaurus_moby.tsv", "thesaurus_mythes.tsv (generic)")
+    names = {p.name: p for p in bundled_tables()}
+    assert "thesaurus_moby.tsv" in names  # a renamed table would end the rule
+    assert any(r.relation == "generic" for r in load_table(names["thesaurus_mythes.tsv"]))
     table = tmp_path / "mine.tsv"
     table.write_text(
         "spun\toriginal\trelation\tweight\tpos\tcontext\tsource\ndrawback\tproblem\tsynonym\t0.5\t\t\tmy row\n",
@@ -249,3 +252,7 @@ def test_an_edit_a_weak_table_explains_best_needs_more_confidence(tmp_path):
     got = weak.restore(PHRASE_SWAP)
     assert got.edits == tuple(e for e in made.edits if e != mine[0])
     assert "tough drawback" in got.text
+    by_relation = wordfix.Restorer(extra_tables=[table], weak_tables=["mine.tsv (synonym)"], weak_min_confidence=0.99)
+    assert by_relation.restore(PHRASE_SWAP) == got
+    other_relation = wordfix.Restorer(extra_tables=[table], weak_tables=["mine.tsv (generic)"], weak_min_confidence=0.99)
+    assert other_relation.restore(PHRASE_SWAP) == made

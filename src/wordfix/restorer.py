@@ -390,15 +390,16 @@ class Restorer:
     def _edits(self, decisions: list[Decision], doc: Document) -> list[tuple[Decision, Edit]]:
         """Stage 6: the decisions as edits, each with its decision, judged on the
         confidence an edit reports (rounded, so min_confidence=1.0 keeps the 1.0s;
-        ``weak_min_confidence`` for an edit whose best row is of one of the ``weak_tables``);
-        none that changes nothing."""
+        ``weak_min_confidence`` for an edit whose rows are all of the ``weak_tables`` or of
+        their relations named there); none that changes nothing."""
         c = self.config
         weak, floor = frozenset(c.weak_tables), max(c.min_confidence, c.weak_min_confidence)
         out = []
         for d in decisions:
             e = self._edit(d, doc)
             rows = d.candidate.rows
-            if e.before != e.after and e.confidence >= (floor if rows and rows[0].table in weak else c.min_confidence):
+            weakly = bool(rows) and all(r.table in weak or f"{r.table} ({r.relation})" in weak for r in rows)
+            if e.before != e.after and e.confidence >= (floor if weakly else c.min_confidence):
                 out.append((d, e))
         return out
 
