@@ -194,26 +194,49 @@ def test_the_spinner_applies_its_hand_list_at_its_own_rate():
     """habit_rate: in a text the gate judges spun, a candidate of a ``phrase`` row (the
     spinner's function-word list: "might" for "may") is weighed at the list's own rate, not
     the text's thesaurus rate. On the seed post that restores "might" -> "may" (its
-    reconstruction, sentence 26); only phrase-row edits are added, none is lost."""
+    reconstruction, sentence 26); only phrase-row edits are added, none is lost. (The other
+    side of the habit, the spans that read as a hand-list original, is off in both here: see
+    the next test.)"""
     seed = SEED.read_text(encoding="utf-8")
-    on, off = wordfix.Restorer(), wordfix.Restorer(habit_rate=0.0)
+    on, off = wordfix.Restorer(habit_min_weight=2.0), wordfix.Restorer(habit_rate=0.0)
     assert on.config.habit_rate > 0
     added = added_edits(on, off, seed)
     assert ("might", "may") in {(e.before, e.after) for e in added}
     assert all(e.source.startswith("curated.tsv:") and e.source.endswith("(phrase)") for e in added), added
 
 
+def test_a_word_the_hand_list_rewrites_was_rarely_left_alone():
+    """habit_min_weight: in a text the gate judges spun, a span that reads as an original of the
+    hand list ("will" is the original of "are going to", "can" of "will") was left alone at
+    1 - habit_rate, not 1 - λ. On the seed post that restores "will" -> "can" twice, as its
+    reconstruction has them ("the two groups can have conflicting views", "Marketing and
+    sales can work together"); nothing is lost, and every edit added is at such a span."""
+    from wordfix.tokenize import word_keys
+
+    seed = SEED.read_text(encoding="utf-8")
+    on, off = wordfix.Restorer(), wordfix.Restorer(habit_min_weight=2.0)  # no row weighs 2
+    assert {("can",), ("will",), ("which",), ("the", "same")} <= on.habit_originals
+    assert not off.habit_originals
+    assert not any(any(ch.isdigit() for ch in " ".join(k)) for k in on.habit_originals)  # numbers.tsv's are not
+    added = added_edits(on, off, seed)
+    assert [(e.before, e.after) for e in added].count(("will", "can")) == 2, added
+    assert all(word_keys(e.before) in on.habit_originals for e in added), added
+
+
 def test_the_hand_list_rate_needs_the_gate_s_own_verdict(monkeypatch):
     """Under assume_spun alone (a clean text the user calls spun gets a low rate on
     purpose) and below the gate, the decoder gets no habit rate; in a text the gate
     judges spun it gets Config.habit_rate."""
+    import inspect
+
     import wordfix.restorer as restorer_module
 
     seen: list[float] = []
     real_channel = restorer_module.channel
+    signature = inspect.signature(real_channel)
 
     def spy(*args, **kwargs):
-        seen.append(args[-1])
+        seen.append(signature.bind(*args, **kwargs).arguments.get("habit_rate", 0.0))
         return real_channel(*args, **kwargs)
 
     monkeypatch.setattr(restorer_module, "channel", spy)

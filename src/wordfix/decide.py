@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from .candidates import Candidate, Span, mends_agreement, phrase_candidates
 from .score import ContextScorer, State
+from .tokenize import word_keys
 
 if TYPE_CHECKING:
     from .document import Document
@@ -72,10 +73,17 @@ def channel(
     present: frozenset[str] = frozenset(),
     present_gain: float = 0.0,
     habit_rate: float = 0.0,
+    habit_originals: frozenset[tuple[str, ...]] = frozenset(),
 ) -> None:
     """Set each span's channel terms: ``span.keep`` (log probability that a unit was
     left alone) and ``span.chan`` (log prior that the spinner wrote the span from each
     candidate).
+
+    ``habit_originals``: the words the hand list rewrites (``Restorer.habit_originals``:
+    "can", "which", "when", "the same"). A span that reads as one of them was left alone
+    at 1 − ``habit_rate`` (times the thesaurus family's factor), not 1 − λ: had the
+    spinner seen the word there, its hand list would have rewritten it almost surely, so
+    a "will" in spun text is more likely a "can" rewritten than a "will" left alone.
 
     ``present_gain``: credit of a one-word candidate whose model word is in ``present``
     (the document's words: see ``Config.present_gain``).
@@ -103,11 +111,13 @@ def channel(
     known: dict[tuple, tuple[float, ...]] = {}  # chan by rate and candidates: a word type recurs
     for s in spans:
         sl = min(lam_max, lam * s.lam_factor)
+        hl = min(lam_max, habit_rate * s.lam_factor)  # the hand list's rate, at this position
         s.keep = math.log1p(-sl)
+        if habit_originals and hl * fa > sl and word_keys(s.text) in habit_originals:
+            s.keep = math.log1p(-hl * fa) / (s.end - s.start)  # the span left alone, per unit
         key = (sl, *map(id, s.candidates))  # the spans hold the candidates while this runs
         chan = known.get(key)
         if chan is None:
-            hl = min(lam_max, habit_rate * s.lam_factor)  # the hand list's rate, at this position
             habits = habit_candidates(s) if hl > sl else frozenset()
             chan = known[key] = tuple(
                 [

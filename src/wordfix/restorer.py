@@ -72,6 +72,13 @@ class Restorer:
             return load_index(paths + list(c.extra_tables))
 
     @cached_property
+    def habit_originals(self) -> frozenset[tuple[str, ...]]:
+        """The words the spinner's hand list rewrites: the originals of ``phrase`` rows that
+        weigh at least ``Config.habit_min_weight``, not numbers in digits (see
+        ``decide.channel``)."""
+        return self.index.originals("phrase", self.config.habit_min_weight) if self.config.habit_rate else frozenset()
+
+    @cached_property
     def lm(self) -> LanguageModel:
         from .language_model import ngram
 
@@ -309,6 +316,7 @@ class Restorer:
             present,
             c.present_gain,
             c.habit_rate if spin.judged_spun else 0.0,
+            self.habit_originals,
         )  # 5a
         decisions = decide(sample.scorer, spans, c.lm_weight, c.beam, c.prune_margin, c.prune_keep)  # 5b: decode
         if c.scorer == "neural" and not spin.withheld:  # 5c: the uncertain ones again

@@ -446,6 +446,21 @@ class TableIndex:
             "",
         )
 
+    def originals(self, relation: str, min_weight: float) -> frozenset[tuple[str, ...]]:
+        """The originals (normalized word sequences) of the rows of ``relation`` that weigh at
+        least ``min_weight``, but those with a digit."""
+        from .tokenize import word_keys
+
+        code, rel = _RELATION_CODES.index(relation), self._relation
+        out = set()
+        i = rel.find(code)
+        while i >= 0:
+            o = self._original[i]
+            if self._weight[i] >= min_weight and not any(ch.isdigit() for ch in o):
+                out.add(word_keys(o))
+            i = rel.find(code, i + 1)
+        return frozenset(out)
+
     def get(self, key: tuple[str, ...]) -> list[Row]:
         """The rows whose spun phrase is ``key`` (empty if none)."""
         ids = self.by_key.get(key)
