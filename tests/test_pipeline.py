@@ -277,5 +277,7 @@ def test_an_edit_a_weak_table_explains_best_needs_more_confidence(tmp_path):
     assert "tough drawback" in got.text
     by_relation = wordfix.Restorer(extra_tables=[table], weak_tables=["mine.tsv (synonym)"], weak_min_confidence=0.99)
     assert by_relation.restore(PHRASE_SWAP) == got
-    other_relation = wordfix.Restorer(extra_tables=[table], weak_tables=["mine.tsv (generic)"], weak_min_confidence=0.99)
+    other_relation = wordfix.Restorer(
+        extra_tables=[table], weak_tables=["mine.tsv (generic)"], weak_min_confidence=0.99
+    )
     assert other_relation.restore(PHRASE_SWAP) == made
