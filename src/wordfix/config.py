@@ -203,8 +203,8 @@ class Config:
                      swapped in the real pairs: "that" -> "which" 4 of 29, 0.14, stays out:
                      the spinner leaves most "that"s alone). On the seed family's real
                      pairs, whole documents 0.699 -> 0.692 (edit precision 81.3% ->
-                     81.0%), their paragraphs alone 0.802 -> 0.798, the seed 0.386 ->
-                     0.376 (0.2 the same; 0.45: 0.696; every row, 0: 0.695 at 79.4%, with
+                     81.0%), their paragraphs alone 0.802 -> 0.798, the seed 0.376 ->
+                     0.366 (0.2 the same; 0.45: 0.696; every row, 0: 0.695 at 79.4%, with
                      "that" -> "which" 7 right of 17; benchmarks/results-real.md).
     prune_margin:    nats below a span's best option, judged with its neighbours kept,
                      past which a candidate is not decoded jointly.
