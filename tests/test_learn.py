@@ -197,3 +197,13 @@ def test_spinbot_table_build_rebuilds_identically():
     assert len(sample) > 5000
     frequent = sorted(sample, key=lambda r: -r.weight)[:500]
     assert sum((r.original, r.spun) in full for r in frequent) >= 0.95 * len(frequent)
+
+
+@pytest.mark.skipif(not SPINBOT.exists(), reason="the shared SpinBot corpus is not beside the project")
+def test_comma_counts_rebuild_identically():
+    """data/synonym_maps/commas.json is what scripts/build_commas.py counts in the SpinBot
+    corpus's clean side (train split), byte for byte."""
+    p = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "build_commas.py"), "--check"], capture_output=True, text=True
+    )
+    assert p.returncode == 0 and "identical" in p.stderr, p.stderr[-2000:]

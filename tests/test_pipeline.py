@@ -223,6 +223,25 @@ def test_a_word_the_hand_list_rewrites_was_rarely_left_alone():
     assert all(word_keys(e.before) in on.habit_originals for e in added), added
 
 
+def test_the_comma_after_a_span_counts():
+    """comma_weight: the 3-gram model reads no punctuation, but the spinner leaves it where it
+    was, and prose puts a comma after "however" far more often than after "but". Without the
+    comma's evidence the seed post's "However, once you mix the tools" (its reconstruction:
+    "However, when you combine") is edited to "But,"; with it, that edit goes, and nothing else
+    changes."""
+    from wordfix.decide import comma_counts
+
+    counts, overall = comma_counts()
+    assert counts["however"][0] / counts["however"][1] > 0.5 > 20 * counts["but"][0] / counts["but"][1]
+    assert 0.01 < overall < 0.2
+    seed = SEED.read_text(encoding="utf-8")
+    on, off = wordfix.Restorer(), wordfix.Restorer(comma_weight=0.0)
+    assert on.config.comma_weight > 0
+    lost = added_edits(off, on, seed)
+    assert [(e.before, e.after, seed[e.end]) for e in lost] == [("However", "But", ",")]
+    assert {(e.start, e.after) for e in on.restore(seed).edits} < {(e.start, e.after) for e in off.restore(seed).edits}
+
+
 def test_the_hand_list_rate_needs_the_gate_s_own_verdict(monkeypatch):
     """Under assume_spun alone (a clean text the user calls spun gets a low rate on
     purpose) and below the gate, the decoder gets no habit rate; in a text the gate

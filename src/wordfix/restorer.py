@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from .candidates import Candidate, CandidateGenerator, Span, build_spans, mark_agreement, shortlisted
 from .config import FORMATS, Config
-from .decide import Decision, channel, decide, sentence_start_factors
+from .decide import Decision, channel, decide, punctuation, sentence_start_factors
 from .document import Document, read
 from .evidence import (
     ASSUMED_GRID,
@@ -318,6 +318,7 @@ class Restorer:
             c.habit_rate if spin.judged_spun else 0.0,
             self.habit_originals,
         )  # 5a
+        punctuation(spans, doc, c.comma_weight)
         decisions = decide(sample.scorer, spans, c.lm_weight, c.beam, c.prune_margin, c.prune_keep)  # 5b: decode
         if c.scorer == "neural" and not spin.withheld:  # 5c: the uncertain ones again
             decisions = rescore(
