@@ -237,9 +237,8 @@ def test_the_comma_after_a_span_counts():
     seed = SEED.read_text(encoding="utf-8")
     on, off = wordfix.Restorer(), wordfix.Restorer(comma_weight=0.0)
     assert on.config.comma_weight > 0
-    lost = added_edits(off, on, seed)
+    lost = added_edits(off, on, seed)  # also asserts that the comma adds no edit of its own
     assert [(e.before, e.after, seed[e.end]) for e in lost] == [("However", "But", ",")]
-    assert {(e.start, e.after) for e in on.restore(seed).edits} < {(e.start, e.after) for e in off.restore(seed).edits}
 
 
 def test_the_hand_list_rate_needs_the_gate_s_own_verdict(monkeypatch):
