@@ -8,8 +8,14 @@ or changed. It prints the rate per original next to the share of all original wo
 the thesaurus rate the decoder estimates per text is about the latter, the hand list's rate
 (``habit_rate``) about the former.
 
+With ``--contractions`` it counts instead how often each original of
+``contractions.tsv`` (a pronoun and its auxiliary: "it is", "you will") was written as the
+row's contraction ("it's", "you'll"), by auxiliary: the weights of
+``scripts/build_contractions_table.py``.
+
     python benchmarks/habits.py               # seconds; skipped with a note without ../shared
     python benchmarks/habits.py --min-count 4
+    python benchmarks/habits.py --contractions
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from collections.abc import Sequence
 
 import quality
 import real
+from rapidfuzz.distance import Levenshtein
 from yardstick import closest, tokens
 
 from wordfix.tables import data_dir, load_table
@@ -51,9 +58,38 @@ def count(pairs: Sequence[tuple[str, str]], originals: set[tuple[str, ...]]) -> 
     return out, kept_all, changed_all
 
 
+def contracted(pairs: Sequence[tuple[str, str, str]], table: str = "contractions.tsv") -> dict[str, list]:
+    """{auxiliary: [occurrences, contracted, documents contracting it]} for the originals of
+    a contraction table's rows ("it is"), over (name, spun, original) pairs: an occurrence is
+    contracted when the stretch of the word alignment that changed it reads the row's
+    contraction in the spun text."""
+    forms = {tuple(r.original.lower().split()): " ".join(r.spun) for r in load_table(data_dir() / table)}
+    out: dict[str, list] = {}
+    for name, spun, original in pairs:
+        s, o = [t for t, _, _ in tokens(spun)], [t for t, _, _ in tokens(original)]
+        changed = {}  # original position -> spun tokens of the non-equal stretch over it
+        for op in Levenshtein.opcodes(s, o):
+            if op.tag != "equal":
+                for j in range(op.dest_start, op.dest_end):
+                    changed[j] = s[op.src_start : op.src_end]
+        for j in range(len(o) - 1):
+            form = forms.get((o[j], o[j + 1]))
+            if form is None:
+                continue
+            c = out.setdefault(o[j + 1], [0, 0, set()])
+            c[0] += 1
+            if any(form in changed.get(k, ()) for k in (j, j + 1)):
+                c[1] += 1
+                c[2].add(name)
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--min-count", type=int, default=5, help="originals seen at least this often (default 5)")
+    ap.add_argument(
+        "--contractions", action="store_true", help="how often contractions.tsv's originals were contracted"
+    )
     a = ap.parse_args(argv)
     docs = real.real_pairs()
     if not docs or not quality.SEED_ORIGINAL.exists():
@@ -62,6 +98,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     pairs = [("\n\n".join(d.spun), "\n\n".join(d.original)) for d in docs]
     seed, ref = quality.seed_article()
     pairs.append((seed, closest(seed, ref)[1]))
+    if a.contractions:
+        named = [(d.name, *p) for d, p in zip([*docs, None], pairs, strict=True) if d] + [("seed", *pairs[-1])]
+        print(f"{len(pairs)} real pairs (the seed family's real pairs and the seed article)\n")
+        print("| a pronoun + | occurrences | contracted | rate | documents contracting it |")
+        print("|---|---:|---:|---:|---|")
+        for aux, (n, c, names) in sorted(contracted(named).items(), key=lambda x: -x[1][0]):
+            print(f"| {aux} | {n} | {c} | {c / n:.2f} | {', '.join(sorted(names))} |")
+        return 0
     counts, kept, changed = count(pairs, habit_originals())
     print(f"{len(pairs)} real pairs (the seed family's real pairs and the seed article)")
     print(f"all original words: {changed} of {kept + changed} changed ({changed / (kept + changed):.0%})\n")

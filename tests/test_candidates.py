@@ -210,6 +210,32 @@ def test_numbers_table_rebuilds_identically(tmp_path):
     assert out.read_bytes() == (root / "data" / "synonym_maps" / "numbers.tsv").read_bytes()
 
 
+def test_contractions_table_rebuilds_identically(tmp_path):
+    """The committed contractions table is what scripts/build_contractions_table.py makes."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    out = tmp_path / "contractions.tsv"
+    script = root / "scripts" / "build_contractions_table.py"
+    subprocess.run([sys.executable, str(script), "--out", str(out)], check=True, capture_output=True)
+    assert out.read_bytes() == (root / "data" / "synonym_maps" / "contractions.tsv").read_bytes()
+
+
+@pytest.mark.parametrize(
+    "text, spun, original",
+    [
+        ("That's why the team needs a plan.", "That's", "That is"),
+        ("I know they're behind, so we'll help.", "they're", "they are"),
+        ("You’ll find it in the drawer.", "You’ll", "You will"),
+        ("I'm sure it's there.", "I'm", "I am"),
+    ],
+)
+def test_a_contraction_offers_the_words_it_contracts(restorer, text, spun, original):
+    assert original.lower() in {o.lower() for o in candidates_for(restorer, text, spun)}
+
+
 @pytest.mark.parametrize(
     "text, spun, original",
     [

@@ -241,6 +241,33 @@ def test_the_comma_after_a_span_counts():
     assert [(e.before, e.after, seed[e.end]) for e in lost] == [("However", "But", ",")]
 
 
+def test_the_spinner_s_contractions_are_undone_where_the_text_is_spun():
+    """contractions.tsv: the seed family's spinner contracts a pronoun and its auxiliary ("that
+    is" -> "that's", 16 of 18 times for "is" in the real pairs). In the seed post with a spun
+    sentence of ours after it, "that's answerable" is restored to "that is"; the 2016 seed
+    post's own "it's" and "that's" (its spinner left its author's contractions as they were)
+    are offered the expansion and stay, as does a clean text full of contractions, even
+    called spun."""
+    from wordfix.tables import bundled_tables
+
+    seed = SEED.read_text(encoding="utf-8")
+    text = seed + "\n\nOnce the campaign is over, you'll see that it's the promoting department that's answerable."
+    on = wordfix.Restorer()
+    off = wordfix.Restorer(tables=[str(p) for p in bundled_tables() if p.name != "contractions.tsv"])
+    a, b = on.restore(text), off.restore(text)
+    ours = [e for e in a.edits if e.source.startswith("contractions.tsv:")]
+    assert [(e.before, e.after) for e in ours] == [("that's", "that is")] and ours[0].start > len(seed), a.edits
+    same = [[(e.start, e.after) for e in r.edits if e.end <= len(seed)] for r in (a, b)]
+    assert same[0] == same[1]  # the seed post is restored as without the table
+    offered = [s for s in on.candidates(seed) if s[2].lower() in ("it's", "that's")]
+    assert offered and all(any(o.lower() in ("it is", "that is") for o in s[3]) for s in offered)  # offered, not taken
+    clean = (
+        "I think it's fine. You'll see that they're right, and we've got time. There's a café nearby; it's open late."
+    )
+    assert on.restore(clean).text == clean
+    assert wordfix.restore(clean, assume_spun=True).text == clean
+
+
 def test_the_hand_list_rate_needs_the_gate_s_own_verdict(monkeypatch):
     """Under assume_spun alone (a clean text the user calls spun gets a low rate on
     purpose) and below the gate, the decoder gets no habit rate; in a text the gate
