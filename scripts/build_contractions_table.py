@@ -33,6 +33,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from build_thesaurus_table import write_table
+
 ROOT = Path(__file__).resolve().parents[1]
 
 IS_WEIGHT = 0.89  # 16 of 18
@@ -74,11 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default=str(ROOT / "data" / "synonym_maps" / "contractions.tsv"))
     a = ap.parse_args(argv)
     table = rows()
-    with open(a.out, "w", encoding="utf-8") as f:
-        f.write(HEADER.format(n=len(table)))
-        for spun, original, weight in table:
-            why = "a pronoun + is contracted" if weight == IS_WEIGHT else "a pronoun + auxiliary contracted"
-            f.write(f"{spun}\t{original}\tphrase\t{weight}\t\t\t{why}\n")
+    why = {IS_WEIGHT: "a pronoun + is contracted", OTHER_WEIGHT: "a pronoun + auxiliary contracted"}
+    write_table(a.out, HEADER.format(n=len(table)), [(s, o, "phrase", w, "", why[w]) for s, o, w in table])
     print(f"{len(table)} rows -> {a.out}", file=sys.stderr)
     return 0
 

@@ -23,6 +23,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from build_thesaurus_table import write_table
+
 ROOT = Path(__file__).resolve().parents[1]
 WEIGHT = 0.3
 
@@ -89,10 +91,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default=str(ROOT / "data" / "synonym_maps" / "numbers.tsv"))
     a = ap.parse_args(argv)
     table = rows()
-    with open(a.out, "w", encoding="utf-8") as f:
-        f.write(HEADER.format(weight=WEIGHT, n=len(table)))
-        for spun, original, why in table:
-            f.write(f"{spun}\t{original}\tphrase\t{WEIGHT}\t\t\t{why}\n")
+    write_table(
+        a.out, HEADER.format(weight=WEIGHT, n=len(table)), [(s, o, "phrase", WEIGHT, "", why) for s, o, why in table]
+    )
     print(f"{len(table)} rows -> {a.out}", file=sys.stderr)
     return 0
 

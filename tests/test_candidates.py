@@ -197,30 +197,19 @@ def test_a_capitalized_artifact_mid_sentence_is_restored_by_its_artifact_row(tex
     assert table == "curated.tsv" and rest.endswith("(artifact)")
 
 
-def test_numbers_table_rebuilds_identically(tmp_path):
-    """The committed numbers table is what scripts/build_numbers_table.py makes."""
+@pytest.mark.parametrize("table", ["numbers", "contractions"])
+def test_generated_phrase_table_rebuilds_identically(tmp_path, table):
+    """The committed numbers and contractions tables are what their scripts
+    (scripts/build_numbers_table.py, scripts/build_contractions_table.py) make."""
     import subprocess
     import sys
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[1]
-    out = tmp_path / "numbers.tsv"
-    script = root / "scripts" / "build_numbers_table.py"
+    out = tmp_path / f"{table}.tsv"
+    script = root / "scripts" / f"build_{table}_table.py"
     subprocess.run([sys.executable, str(script), "--out", str(out)], check=True, capture_output=True)
-    assert out.read_bytes() == (root / "data" / "synonym_maps" / "numbers.tsv").read_bytes()
-
-
-def test_contractions_table_rebuilds_identically(tmp_path):
-    """The committed contractions table is what scripts/build_contractions_table.py makes."""
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parents[1]
-    out = tmp_path / "contractions.tsv"
-    script = root / "scripts" / "build_contractions_table.py"
-    subprocess.run([sys.executable, str(script), "--out", str(out)], check=True, capture_output=True)
-    assert out.read_bytes() == (root / "data" / "synonym_maps" / "contractions.tsv").read_bytes()
+    assert out.read_bytes() == (root / "data" / "synonym_maps" / f"{table}.tsv").read_bytes()
 
 
 @pytest.mark.parametrize(
