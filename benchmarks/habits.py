@@ -99,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     seed, ref = quality.seed_article()
     pairs.append((seed, closest(seed, ref)[1]))
     if a.contractions:
-        named = [(d.name, *p) for d, p in zip([*docs, None], pairs, strict=True) if d] + [("seed", *pairs[-1])]
+        named = [(d.name, *p) for d, p in zip(docs, pairs[:-1], strict=True)] + [("seed", *pairs[-1])]
         print(f"{len(pairs)} real pairs (the seed family's real pairs and the seed article)\n")
         print("| a pronoun + | occurrences | contracted | rate | documents contracting it |")
         print("|---|---:|---:|---:|---|")

@@ -111,11 +111,12 @@ def channel(
     fa, fb = families
     log = math.log
     known: dict[tuple, tuple[float, ...]] = {}  # chan by rate and candidates: a word type recurs
+    habit_text: dict[str, bool] = {}  # whether a span's text reads as a hand-list original, by text
     for s in spans:
         sl = min(lam_max, lam * s.lam_factor)
         hl = min(lam_max, habit_rate * s.lam_factor)  # the hand list's rate, at this position
         s.keep = math.log1p(-sl)
-        if habit_originals and hl * fa > sl and word_keys(s.text) in habit_originals:
+        if habit_originals and hl * fa > sl and _reads_as(s.text, habit_originals, habit_text):
             s.keep = math.log1p(-hl * fa) / (s.end - s.start)  # the span left alone, per unit
         key = (sl, *map(id, s.candidates))  # the spans hold the candidates while this runs
         chan = known.get(key)
@@ -170,6 +171,14 @@ def channel(
                 rate = s.lam_factor * (total - p + type_pseudo * base) / (len(occ) - 1 + type_pseudo)
                 if rate > base:
                     s.chan[i] = math.log(min(lam_max, rate))
+
+
+def _reads_as(text: str, originals: frozenset[tuple[str, ...]], memo: dict[str, bool]) -> bool:
+    """Whether ``text`` tokenizes to one of ``originals`` (memoized by text: a type recurs)."""
+    hit = memo.get(text)
+    if hit is None:
+        hit = memo[text] = word_keys(text) in originals
+    return hit
 
 
 COMMA_PSEUDO = 5.0  # pseudo-occurrences at the overall comma rate (commas.json's counts are smoothed so)
